@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * netlens: the one ABI shared by netlens.ko, its BPF programs and the
+ * userspace tools.  Every record, ioctl and generic netlink attribute that
+ * crosses the kernel/user boundary is defined here and nowhere else.
+ */
+#ifndef _UAPI_LINUX_NETLENS_H
+#define _UAPI_LINUX_NETLENS_H
+
+#include <linux/types.h>
+#include <linux/ioctl.h>
+
+/* Release of the module, the tools and the DKMS package (one version). */
+#define NETLENS_VERSION		"0.1.0"
+
+/* Character device: /dev/netlens */
+#define NETLENS_DEVICE_NAME	"netlens"
+
+/*
+ * Module-owned log2 histograms.  A BPF program adds to one with the
+ * netlens_hist_add() kfunc; userspace reads it with NETLENS_IOC_HIST_READ.
+ */
+enum netlens_hist_id {
+	NETLENS_HIST_SELFTEST = 0,	/* values of NETLENS_IOC_SELFTEST */
+	NETLENS_HIST_SKB_LIFETIME_NS,	/* sk_buff lifespans, nanoseconds */
+	NETLENS_HIST_SCAN_DURATION_MS,	/* 802.11 scan durations, ms */
+	NETLENS_HIST_SCAN_DWELL_MS,	/* 802.11 per-channel dwell, ms */
+
+	NETLENS_HIST_COUNT		/* number of histograms */
+};
+
+/* Slot i counts values v with 2^(i-1) <= v < 2^i; slot 0 counts v == 0. */
+#define NETLENS_HIST_SLOTS	64
+
+/* Argument of NETLENS_IOC_HIST_READ and NETLENS_IOC_HIST_RESET. */
+struct netlens_hist {
+	__u32 id;			/* in: enum netlens_hist_id */
+	__u32 reserved;			/* in: must be zero */
+	__u64 total;			/* out: number of values added */
+	__u64 sum;			/* out: sum of the values added */
+	__u64 slots[NETLENS_HIST_SLOTS];	/* out: counts per log2 slot */
+};
+
+/* Argument of NETLENS_IOC_SELFTEST. */
+struct netlens_selftest {
+	__u64 value;			/* in: passed to netlens:selftest */
+	__u32 flags;			/* in: must be zero */
+	__u32 reserved;			/* in: must be zero */
+};
+
+/* Argument of NETLENS_IOC_INFO. */
+struct netlens_info {
+	char version[16];		/* out: NETLENS_VERSION, NUL-terminated */
+	__u32 abi;			/* out: NETLENS_ABI_VERSION */
+	__u32 hist_count;		/* out: NETLENS_HIST_COUNT */
+};
+
+/* Bumped whenever a structure or ioctl above changes incompatibly. */
+#define NETLENS_ABI_VERSION	1
+
+#define NETLENS_IOC_MAGIC	0xb7
+/* Fill struct netlens_info. */
+#define NETLENS_IOC_INFO	_IOR(NETLENS_IOC_MAGIC, 0x00, struct netlens_info)
+/* Copy one histogram out (by id). */
+#define NETLENS_IOC_HIST_READ	_IOWR(NETLENS_IOC_MAGIC, 0x01, struct netlens_hist)
+/* Zero one histogram (by id); the rest of the argument is ignored. */
+#define NETLENS_IOC_HIST_RESET	_IOW(NETLENS_IOC_MAGIC, 0x02, struct netlens_hist)
+/* Fire the netlens:selftest tracepoint once with the given value. */
+#define NETLENS_IOC_SELFTEST	_IOW(NETLENS_IOC_MAGIC, 0x03, struct netlens_selftest)
+
+/*
+ * Generic netlink family "netlens", laid out as the kernel's YNL-generated
+ * families are.
+ */
+#define NETLENS_GENL_NAME		"netlens"
+#define NETLENS_GENL_VERSION		1
+#define NETLENS_GENL_MCGRP_SCAN		"scan"
+
+/* Attributes of NETLENS_CMD_GET_INFO replies. */
+enum {
+	NETLENS_A_INFO_VERSION = 1,	/* string: NETLENS_VERSION */
+	NETLENS_A_INFO_ABI,		/* u32: NETLENS_ABI_VERSION */
+	NETLENS_A_INFO_LISTENERS,	/* u32: 1 if the scan group has listeners */
+
+	__NETLENS_A_INFO_MAX,
+	NETLENS_A_INFO_MAX = (__NETLENS_A_INFO_MAX - 1)
+};
+
+enum {
+	NETLENS_CMD_GET_INFO = 1,	/* do: reply with NETLENS_A_INFO_* */
+
+	__NETLENS_CMD_MAX,
+	NETLENS_CMD_MAX = (__NETLENS_CMD_MAX - 1)
+};
+
+#endif /* _UAPI_LINUX_NETLENS_H */

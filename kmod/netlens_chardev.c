@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /dev/netlens: how results reach userspace.  ioctls read and reset the
+ * module's histograms and report what the module is.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "netlens.h"
+#include "netlens-events.h"
+
+static long netlens_ioctl_info(void __user *arg)
+{
+	struct netlens_info info = {
+		.abi = NETLENS_ABI_VERSION,
+		.hist_count = NETLENS_HIST_COUNT,
+	};
+
+	strscpy(info.version, NETLENS_VERSION, sizeof(info.version));
+	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
+}
+
+static long netlens_ioctl_hist_read(void __user *arg)
+{
+	struct netlens_hist *hist;
+	long ret;
+
+	/* Too large for the stack: 64 slots of 8 bytes. */
+	hist = kmalloc(sizeof(*hist), GFP_KERNEL);
+	if (!hist)
+		return -ENOMEM;
+	ret = -EFAULT;
+	if (copy_from_user(hist, arg, sizeof(*hist)))
+		goto out_free;
+	ret = netlens_hist_read(hist);
+	if (ret)
+		goto out_free;
+	if (copy_to_user(arg, hist, sizeof(*hist)))
+		ret = -EFAULT;
+out_free:
+	kfree(hist);
+	return ret;
+}
+
+static long netlens_ioctl_hist_reset(void __user *arg)
+{
+	struct netlens_hist hdr;
+
+	/* Only the header (id, reserved) is read. */
+	if (copy_from_user(&hdr, arg, offsetof(struct netlens_hist, total)))
+		return -EFAULT;
+	if (hdr.reserved)
+		return -EINVAL;
+	return netlens_hist_reset(hdr.id);
+}
+
+static long netlens_ioctl_selftest(void __user *arg)
+{
+	struct netlens_selftest st;
+
+	if (copy_from_user(&st, arg, sizeof(st)))
+		return -EFAULT;
+	if (st.flags || st.reserved)
+		return -EINVAL;
+	trace_selftest(st.value, task_tgid_nr(current));
+	return 0;
+}
+
+static long netlens_ioctl(struct file *file, unsigned int cmd,
+			  unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case NETLENS_IOC_INFO:
+		return netlens_ioctl_info(uarg);
+	case NETLENS_IOC_HIST_READ:
+		return netlens_ioctl_hist_read(uarg);
+	case NETLENS_IOC_HIST_RESET:
+		return netlens_ioctl_hist_reset(uarg);
+	case NETLENS_IOC_SELFTEST:
+		return netlens_ioctl_selftest(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations netlens_fops = {
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = netlens_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice netlens_miscdev = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = NETLENS_DEVICE_NAME,
+	.fops = &netlens_fops,
+	.mode = 0600,
+};
+
+int netlens_chardev_init(void)
+{
+	return misc_register(&netlens_miscdev);
+}
+
+void netlens_chardev_exit(void)
+{
+	misc_deregister(&netlens_miscdev);
+}

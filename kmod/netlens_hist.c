@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Module-owned log2 histograms.  BPF programs add to them through the
+ * netlens_hist_add() kfunc from any context a tracing program runs in, so
+ * adding is a few per-CPU increments: no locks, no allocation.  Readers sum
+ * the per-CPU copies.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitops.h>
+#include <linux/module.h>
+#include <linux/percpu.h>
+#include <linux/string.h>
+
+#include "netlens.h"
+#include "netlens_compat.h"
+#include "netlens_kfuncs.h"
+
+struct netlens_hist_cpu {
+	u64 total;
+	u64 sum;
+	u64 slots[NETLENS_HIST_SLOTS];
+};
+
+static struct netlens_hist_cpu __percpu *netlens_hists;
+
+/* Slot 0 holds 0; slot i holds [2^(i-1), 2^i). */
+static unsigned int netlens_hist_slot(u64 value)
+{
+	return fls64(value);
+}
+
+static void netlens_hist_add_value(u32 id, u64 value)
+{
+	unsigned int slot = min_t(unsigned int, netlens_hist_slot(value),
+				  NETLENS_HIST_SLOTS - 1);
+
+	/* this_cpu ops are single instructions: safe even from NMI. */
+	this_cpu_inc(netlens_hists[id].slots[slot]);
+	this_cpu_add(netlens_hists[id].sum, value);
+	this_cpu_inc(netlens_hists[id].total);
+}
+
+int netlens_hist_read(struct netlens_hist *out)
+{
+	int cpu, i;
+
+	if (out->id >= NETLENS_HIST_COUNT || out->reserved)
+		return -EINVAL;
+
+	out->total = 0;
+	out->sum = 0;
+	memset(out->slots, 0, sizeof(out->slots));
+	for_each_possible_cpu(cpu) {
+		struct netlens_hist_cpu *h = per_cpu_ptr(&netlens_hists[out->id], cpu);
+
+		out->total += READ_ONCE(h->total);
+		out->sum += READ_ONCE(h->sum);
+		for (i = 0; i < NETLENS_HIST_SLOTS; i++)
+			out->slots[i] += READ_ONCE(h->slots[i]);
+	}
+	return 0;
+}
+
+int netlens_hist_reset(u32 id)
+{
+	int cpu;
+
+	if (id >= NETLENS_HIST_COUNT)
+		return -EINVAL;
+
+	/* Values added concurrently on another CPU may survive the reset. */
+	for_each_possible_cpu(cpu)
+		memset(per_cpu_ptr(&netlens_hists[id], cpu), 0,
+		       sizeof(struct netlens_hist_cpu));
+	return 0;
+}
+
+netlens_kfunc_start_defs();
+
+__bpf_kfunc int netlens_hist_add(u32 id, u64 value)
+{
+	if (id >= NETLENS_HIST_COUNT)
+		return -EINVAL;
+	netlens_hist_add_value(id, value);
+	return 0;
+}
+
+netlens_kfunc_end_defs();
+
+NETLENS_KFUNCS_START(netlens_kfunc_ids)
+BTF_ID_FLAGS(func, netlens_hist_add)
+NETLENS_KFUNCS_END(netlens_kfunc_ids)
+
+static const struct btf_kfunc_id_set netlens_kfunc_set = {
+	.owner = THIS_MODULE,
+	.set = &netlens_kfunc_ids,
+};
+
+int netlens_kfuncs_register(void)
+{
+	/*
+	 * Without module BTF, 6.1 only logs and returns 0: callers find out
+	 * from /sys/kernel/btf/netlens, which the test suite checks.
+	 */
+	return register_btf_kfunc_id_set(BPF_PROG_TYPE_TRACING,
+					 &netlens_kfunc_set);
+}
+
+int netlens_hist_init(void)
+{
+	netlens_hists = __alloc_percpu(sizeof(struct netlens_hist_cpu) *
+				       NETLENS_HIST_COUNT,
+				       __alignof__(struct netlens_hist_cpu));
+	return netlens_hists ? 0 : -ENOMEM;
+}
+
+void netlens_hist_exit(void)
+{
+	free_percpu(netlens_hists);
+}

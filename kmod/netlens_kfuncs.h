@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kfuncs that netlens.ko exports to BPF tracing programs (tp_btf, fentry).
+ * Included by the module, which defines them, and by BPF programs, which
+ * call them; the declarations exist only here.
+ */
+#ifndef _NETLENS_KFUNCS_H
+#define _NETLENS_KFUNCS_H
+
+#ifdef __bpf__
+/* Weak: a program still loads without netlens.ko and can test for it. */
+#define NETLENS_KFUNC_DECL __ksym __weak
+#else
+#define NETLENS_KFUNC_DECL
+#endif
+
+/*
+ * Add @value to the module's log2 histogram @id (enum netlens_hist_id),
+ * read from userspace with NETLENS_IOC_HIST_READ.  Returns 0, or -EINVAL
+ * for an unknown @id.
+ */
+extern int netlens_hist_add(__u32 id, __u64 value) NETLENS_KFUNC_DECL;
+
+#endif /* _NETLENS_KFUNCS_H */

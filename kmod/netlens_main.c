@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netlens: low-overhead networking observability hooks for BPF tools.
+ *
+ * Registers, in order: the histograms, the kfuncs that fill them, the
+ * /dev/netlens character device and the "netlens" generic netlink family.
+ * Exit and failed init unwind in reverse.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+
+#include "netlens.h"
+
+static int __init netlens_init(void)
+{
+	int err;
+
+	err = netlens_hist_init();
+	if (err)
+		return err;
+
+	/* kfuncs cannot be unregistered: they go with the module's BTF. */
+	err = netlens_kfuncs_register();
+	if (err) {
+		pr_warn("cannot register kfuncs: %d\n", err);
+		goto err_free_hists;
+	}
+
+	err = netlens_chardev_init();
+	if (err) {
+		pr_warn("cannot register /dev/%s: %d\n", NETLENS_DEVICE_NAME, err);
+		goto err_free_hists;
+	}
+
+	err = netlens_genl_init();
+	if (err) {
+		pr_warn("cannot register generic netlink family %s: %d\n",
+			NETLENS_GENL_NAME, err);
+		goto err_unregister_chardev;
+	}
+
+	return 0;
+
+err_unregister_chardev:
+	netlens_chardev_exit();
+err_free_hists:
+	netlens_hist_exit();
+	return err;
+}
+
+static void __exit netlens_exit(void)
+{
+	netlens_genl_exit();
+	netlens_chardev_exit();
+	netlens_hist_exit();
+}
+
+module_init(netlens_init);
+module_exit(netlens_exit);
+
+MODULE_DESCRIPTION("netlens: low-overhead networking tracepoints, kfuncs and events for BPF tools");
+MODULE_AUTHOR("netlens developers");
+MODULE_LICENSE("GPL");
+MODULE_VERSION(NETLENS_VERSION);

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Install everything netlens needs from Debian's packages. Idempotent: when all
+# packages are already present it only checks and returns.
+set -euo pipefail
+
+packages=(
+	# toolchain for module, BPF and userspace
+	make gcc clang llvm pkg-config libbpf-dev bpftool libelf-dev zlib1g-dev
+	libnl-3-dev libnl-genl-3-dev dwarves dkms kmod xz-utils zstd cpio
+	# test kernels: 6.1 (linux-*-amd64) and 6.12 (linux-*-6.12-amd64)
+	linux-image-amd64 linux-headers-amd64
+	linux-image-6.12-amd64 linux-headers-6.12-amd64
+	linux-source-6.1
+	# VM runner and in-guest workloads
+	qemu-system-x86 busybox-static iproute2 iw hostapd wireless-regdb
+	procps
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
+		missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#packages[@]} packages installed"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing packages: ${missing[*]}" >&2
+	echo "deps: run as root (or: sudo $0)" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"
