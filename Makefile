@@ -90,6 +90,7 @@ TEST_CFLAGS := -I$(KSFT_DIR)/tools/testing/selftests
 	checkpatch clean FORCE
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+.SECONDARY:
 
 all: modules tools tests
 

@@ -22,10 +22,6 @@ static const struct genl_multicast_group netlens_mcgrps[] = {
 
 static struct genl_family netlens_genl_family;
 
-/* NETLENS_CMD_GET_INFO takes no attributes: an empty policy rejects all. */
-static const struct nla_policy netlens_get_info_nl_policy[1] = {
-};
-
 static int netlens_nl_get_info_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
@@ -62,9 +58,8 @@ err_free:
 static const netlens_genl_op netlens_nl_ops[] = {
 	{
 		.cmd = NETLENS_CMD_GET_INFO,
+		/* No attributes: without a policy the core rejects any. */
 		.doit = netlens_nl_get_info_doit,
-		.policy = netlens_get_info_nl_policy,
-		.maxattr = 0,
 		.flags = NETLENS_GENL_CAP_DO,
 	},
 };

@@ -8,8 +8,7 @@
 #define _NETLENS_KFUNCS_H
 
 #ifdef __bpf__
-/* Weak: a program still loads without netlens.ko and can test for it. */
-#define NETLENS_KFUNC_DECL __ksym __weak
+#define NETLENS_KFUNC_DECL __ksym
 #else
 #define NETLENS_KFUNC_DECL
 #endif

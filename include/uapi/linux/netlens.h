@@ -7,7 +7,9 @@
 #ifndef _UAPI_LINUX_NETLENS_H
 #define _UAPI_LINUX_NETLENS_H
 
+#ifndef __VMLINUX_H__	/* BPF programs get the types from vmlinux.h */
 #include <linux/types.h>
+#endif
 #include <linux/ioctl.h>
 
 /* Release of the module, the tools and the DKMS package (one version). */

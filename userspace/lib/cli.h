@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Command-line helpers shared by the tools: numbers, intervals, logging. */
+#ifndef NETLENS_CLI_H
+#define NETLENS_CLI_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+
+/* Exit status for bad usage, as argp_usage() uses. */
+#define EXIT_USAGE 2
+
+/*
+ * Parse @str as a whole decimal number in [@min, @max].  On failure store a
+ * message naming @what in @err and return -1.
+ */
+int parse_u64_range(const char *str, const char *what, uint64_t min,
+		    uint64_t max, uint64_t *out, char *err, size_t errlen);
+
+/* A PID: 1 .. 4194304 (PID_MAX_LIMIT). */
+int parse_pid(const char *str, int *pid, char *err, size_t errlen);
+
+/*
+ * "[interval [count]]" positional arguments: interval seconds 1..86400,
+ * count 1..UINT32_MAX.  @pos is the positional index (0 or 1).
+ */
+int parse_interval_arg(unsigned int pos, const char *str, unsigned int *interval,
+		       unsigned int *count, char *err, size_t errlen);
+
+/* libbpf's log goes to stderr only when @verbose (the tools' -v). */
+void libbpf_set_verbose(bool verbose);
+
+/* "HH:MM:SS " of the local time, for -T; @buf holds at least 16 bytes. */
+const char *strftime_now(char *buf, size_t len);
+
+/* Write @s as a JSON string literal, quotes included. */
+void json_print_string(FILE *out, const char *s);
+
+#endif

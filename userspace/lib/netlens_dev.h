@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* /dev/netlens from userspace: open with clear errors, typed ioctls. */
+#ifndef NETLENS_DEV_H
+#define NETLENS_DEV_H
+
+#include <stddef.h>
+#include <linux/netlens.h>
+
+#define NETLENS_DEV_PATH "/dev/" NETLENS_DEVICE_NAME
+
+/*
+ * Open /dev/netlens.  On failure return -errno and describe in @err what is
+ * wrong and what to do (module not loaded, no permission, ...).
+ */
+int netlens_dev_open(int flags, char *err, size_t errlen);
+
+/* Each returns 0 or -errno. */
+int netlens_dev_info(int fd, struct netlens_info *info);
+int netlens_dev_hist_read(int fd, unsigned int id, struct netlens_hist *hist);
+int netlens_dev_hist_reset(int fd, unsigned int id);
+int netlens_dev_selftest(int fd, unsigned long long value);
+
+/* Name of histogram @id ("skb_lifetime_ns", ...), NULL if unknown. */
+const char *netlens_hist_name(unsigned int id);
+/* Id of histogram @name, or -1. */
+int netlens_hist_lookup(const char *name);
+
+#endif
