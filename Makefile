@@ -13,8 +13,10 @@
 #   make checkpatch      kernel coding style of kmod/ and the UAPI header
 #   V=1                  show full commands
 
-ifneq ($(KERNELRELEASE),)
-include Kbuild
+# Read by Kbuild only when it finds no Kbuild file (v4l2loopback's pattern).
+# DKMS passes KERNELRELEASE itself, so test what only Kbuild sets.
+ifneq ($(KBUILD_EXTMOD),)
+include $(src)/Kbuild
 else
 
 BUILD      ?= $(CURDIR)/build
@@ -83,7 +85,7 @@ CHECKPATCH := $(KSFT_DIR)/scripts/checkpatch.pl
 
 HOST_TESTS  := $(patsubst selftests/host/%.c,%,$(wildcard selftests/host/*.c))
 GUEST_TESTS := $(patsubst selftests/guest/%.c,%,$(wildcard selftests/guest/*.c))
-TEST_CFLAGS := -I$(KSFT_DIR)/tools/testing/selftests
+TEST_CFLAGS := -I$(KSFT_DIR)/tools/testing/selftests -Wno-sign-compare
 
 .PHONY: all modules module bpf tools tests deps demo check check-host check-guest \
 	check-dkms bench install install-tools dkms-dist dkms-install dkms-remove \

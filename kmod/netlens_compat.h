@@ -13,13 +13,14 @@
 
 /*
  * kfuncs: 6.2 added __bpf_kfunc, 6.8 the definition brackets and
- * BTF_KFUNCS_START, whose BTF_SET8_KFUNCS flag 6.9+ requires.
+ * BTF_KFUNCS_START, whose BTF_SET8_KFUNCS flag 6.9+ requires.  kfuncs are
+ * global functions, so noinline alone keeps them in BTF.
  */
 #ifndef __bpf_kfunc
-#define __bpf_kfunc __used noinline
+#define __bpf_kfunc noinline
 #endif
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#ifdef BTF_KFUNCS_START
 #define netlens_kfunc_start_defs()	__bpf_kfunc_start_defs()
 #define netlens_kfunc_end_defs()	__bpf_kfunc_end_defs()
 #define NETLENS_KFUNCS_START(name)	BTF_KFUNCS_START(name)
@@ -36,13 +37,13 @@
  * struct genl_ops entry carries the same fields (cmd, doit, policy,
  * maxattr, flags) and means the same thing.
  */
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
-typedef struct genl_split_ops netlens_genl_op;
+#if KERNEL_VERSION(6, 2, 0) <= LINUX_VERSION_CODE
+#define netlens_genl_op			genl_split_ops
 #define NETLENS_GENL_CAP_DO		GENL_CMD_CAP_DO
 #define NETLENS_GENL_FAMILY_OPS(arr)	\
 	.split_ops = (arr), .n_split_ops = ARRAY_SIZE(arr)
 #else
-typedef struct genl_ops netlens_genl_op;
+#define netlens_genl_op			genl_ops
 #define NETLENS_GENL_CAP_DO		0
 #define NETLENS_GENL_FAMILY_OPS(arr)	\
 	.ops = (arr), .n_ops = ARRAY_SIZE(arr)

@@ -22,6 +22,17 @@ static const struct genl_multicast_group netlens_mcgrps[] = {
 
 static struct genl_family netlens_genl_family;
 
+/*
+ * GET_INFO requests carry no attributes: those of the info set are
+ * reply-only, anything else is unknown.  The core's implicit reject-all
+ * policy is not applied to split ops on every kernel, hence explicit.
+ */
+static const struct nla_policy netlens_get_info_nl_policy[NETLENS_A_INFO_MAX + 1] = {
+	[NETLENS_A_INFO_VERSION] = { .type = NLA_REJECT },
+	[NETLENS_A_INFO_ABI] = { .type = NLA_REJECT },
+	[NETLENS_A_INFO_LISTENERS] = { .type = NLA_REJECT },
+};
+
 static int netlens_nl_get_info_doit(struct sk_buff *skb,
 				    struct genl_info *info)
 {
@@ -55,11 +66,12 @@ err_free:
 	return -EMSGSIZE;
 }
 
-static const netlens_genl_op netlens_nl_ops[] = {
+static const struct netlens_genl_op netlens_nl_ops[] = {
 	{
 		.cmd = NETLENS_CMD_GET_INFO,
-		/* No attributes: without a policy the core rejects any. */
 		.doit = netlens_nl_get_info_doit,
+		.policy = netlens_get_info_nl_policy,
+		.maxattr = NETLENS_A_INFO_MAX,
 		.flags = NETLENS_GENL_CAP_DO,
 	},
 };

@@ -153,7 +153,8 @@ int netlens_genl_request(struct netlens_genl *g, uint8_t cmd, struct nl_msg *msg
 	ret = 0;
 	while (!st.done && ret >= 0)
 		ret = nl_recvmsgs(g->sk, cb);
-	ret = ret < 0 ? -EIO : st.error;
+	/* libnl turns a kernel error into its own code: report the kernel's. */
+	ret = st.done ? st.error : -EIO;
 out:
 	nl_cb_put(cb);
 	nlmsg_free(own);

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netlens.ko's plumbing on the running kernel: version, BTF, tracefs event,
+ * /dev/netlens ioctls and their errors, a tp_btf program calling the
+ * module's kfunc, the generic netlink family, and a clean unload/reload.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <netlink/genl/genl.h>
+
+#include "kselftest_harness.h"
+#include "../test_helpers.h"
+#include "hist.h"
+#include "netlens_dev.h"
+#include "netlens_genl.h"
+#include "netlens_selftest.skel.h"
+
+#define SKIP_IF_NO_MODULE(_metadata)					\
+	do {								\
+		if (!netlens_loaded())					\
+			SKIP(return, "netlens.ko not loaded on %s (the host kernel has no module support; the guests test it)", \
+			     getenv("NETLENS_KVER") ?: "this kernel"); \
+	} while (0)
+
+TEST(module_version)
+{
+	char buf[64], out[256], ko[512];
+
+	SKIP_IF_NO_MODULE(_metadata);
+	ASSERT_EQ(0, read_text_file("/sys/module/netlens/version", buf, sizeof(buf)));
+	EXPECT_STREQ(NETLENS_VERSION, buf);
+
+	if (!getenv("NETLENS_BUILD") || !getenv("NETLENS_KVER"))
+		return;
+	snprintf(ko, sizeof(ko), "%s/%s/netlens.ko", getenv("NETLENS_BUILD"),
+		 getenv("NETLENS_KVER"));
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "modinfo -F version %s", ko));
+	EXPECT_STREQ(NETLENS_VERSION "\n", out);
+	/* The DKMS package carries the same version. */
+	ASSERT_EQ(0, run_cmd(out, sizeof(out),
+			     "sed -n 's/^PACKAGE_VERSION=\"\\(.*\\)\"/\\1/p' %s/../dkms.conf",
+			     getenv("NETLENS_BUILD")));
+	EXPECT_STREQ(NETLENS_VERSION "\n", out);
+}
+
+TEST(module_btf)
+{
+	SKIP_IF_NO_MODULE(_metadata);
+	/* Without it kfuncs silently do not register (6.1). */
+	EXPECT_TRUE(path_exists("/sys/kernel/btf/netlens"));
+}
+
+TEST(tracefs_event)
+{
+	const char *ev = "/sys/kernel/tracing/events/netlens/selftest";
+	char path[256], buf[4096], pidstr[32];
+	int fd, i;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	snprintf(path, sizeof(path), "%s/format", ev);
+	ASSERT_EQ(0, read_text_file(path, buf, sizeof(buf)));
+	EXPECT_NE(NULL, strstr(buf, "field:u64 value"));
+
+	/* A plain tracefs consumer (as perf/trace-cmd) sees the event too. */
+	ASSERT_EQ(0, write_text_file("/sys/kernel/tracing/trace", ""));
+	snprintf(path, sizeof(path), "%s/enable", ev);
+	ASSERT_EQ(0, write_text_file(path, "1"));
+	fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(0, netlens_dev_selftest(fd, 424242 + i));
+	close(fd);
+	ASSERT_EQ(0, write_text_file(path, "0"));
+	ASSERT_EQ(0, read_text_file("/sys/kernel/tracing/trace", buf, sizeof(buf)));
+	snprintf(pidstr, sizeof(pidstr), "pid=%d", getpid());
+	EXPECT_NE(NULL, strstr(buf, "selftest: value=424242"));
+	EXPECT_NE(NULL, strstr(buf, "selftest: value=424244"));
+	EXPECT_NE(NULL, strstr(buf, pidstr));
+}
+
+FIXTURE(dev) {
+	int fd;
+};
+
+FIXTURE_SETUP(dev)
+{
+	self->fd = -1;
+	SKIP_IF_NO_MODULE(_metadata);
+	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", NETLENS_DEV_PATH, strerror(errno));
+}
+
+FIXTURE_TEARDOWN(dev)
+{
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(dev, node_is_root_only)
+{
+	struct stat st;
+
+	ASSERT_EQ(0, stat(NETLENS_DEV_PATH, &st));
+	EXPECT_TRUE(S_ISCHR(st.st_mode));
+	EXPECT_EQ(0600, st.st_mode & 07777);
+	EXPECT_EQ(0, st.st_uid);
+}
+
+TEST_F(dev, info)
+{
+	struct netlens_info info;
+
+	ASSERT_EQ(0, netlens_dev_info(self->fd, &info));
+	EXPECT_STREQ(NETLENS_VERSION, info.version);
+	EXPECT_EQ(NETLENS_ABI_VERSION, info.abi);
+	EXPECT_EQ(NETLENS_HIST_COUNT, info.hist_count);
+}
+
+TEST_F(dev, unknown_ioctl_is_enotty)
+{
+	int arg = 0;
+
+	EXPECT_EQ(-1, ioctl(self->fd, _IOW(NETLENS_IOC_MAGIC, 0x7f, int), &arg));
+	EXPECT_EQ(ENOTTY, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, _IOR('T', 0x01, int), &arg));
+	EXPECT_EQ(ENOTTY, errno);
+}
+
+TEST_F(dev, bad_pointer_is_efault)
+{
+	void *bad = (void *)16;
+
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_INFO, bad));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_HIST_READ, bad));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_HIST_RESET, bad));
+	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_SELFTEST, bad));
+	EXPECT_EQ(EFAULT, errno);
+}
+
+TEST_F(dev, bad_arguments_are_einval)
+{
+	struct netlens_hist h = { .id = NETLENS_HIST_COUNT };
+	struct netlens_selftest st = { .flags = 1 };
+
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_HIST_READ, &h));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_HIST_RESET, &h));
+	EXPECT_EQ(EINVAL, errno);
+	h.id = 0xffffffff;
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_HIST_READ, &h));
+	EXPECT_EQ(EINVAL, errno);
+	h.id = NETLENS_HIST_SELFTEST;
+	h.reserved = 1;
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_HIST_READ, &h));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_SELFTEST, &st));
+	EXPECT_EQ(EINVAL, errno);
+	st.flags = 0;
+	st.reserved = 7;
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_SELFTEST, &st));
+	EXPECT_EQ(EINVAL, errno);
+}
+
+TEST(unprivileged_open_is_eacces)
+{
+	int status;
+	pid_t pid;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		char err[256];
+		int fd;
+
+		/* nobody: setuid drops every capability. */
+		if (setgid(65534) || setuid(65534))
+			_exit(10);
+		fd = netlens_dev_open(O_RDONLY, err, sizeof(err));
+		_exit(fd == -EACCES && strstr(err, "permission denied") ? 0 : 11);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+}
+
+/* tracepoint -> tp_btf program -> netlens_hist_add kfunc -> ioctl read */
+FIXTURE(kfunc) {
+	struct netlens_selftest_bpf *skel;
+	int fd;
+};
+
+FIXTURE_SETUP(kfunc)
+{
+	self->skel = NULL;
+	self->fd = -1;
+	SKIP_IF_NO_MODULE(_metadata);
+	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, self->fd);
+	self->skel = netlens_selftest_bpf__open();
+	ASSERT_NE(NULL, self->skel);
+	self->skel->rodata->target_tgid = getpid();
+	ASSERT_EQ(0, netlens_selftest_bpf__load(self->skel))
+		TH_LOG("tp_btf/selftest calling netlens_hist_add did not load");
+	ASSERT_EQ(0, netlens_selftest_bpf__attach(self->skel));
+	ASSERT_EQ(0, netlens_dev_hist_reset(self->fd, NETLENS_HIST_SELFTEST));
+}
+
+FIXTURE_TEARDOWN(kfunc)
+{
+	netlens_selftest_bpf__destroy(self->skel);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F(kfunc, values_reach_histogram)
+{
+	static const __u64 values[] = { 0, 1, 2, 3, 1000, 1023, 1024, 1ULL << 40 };
+	__u64 want[NETLENS_HIST_SLOTS] = {}, sum = 0;
+	struct netlens_hist h;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		ASSERT_EQ(0, netlens_dev_selftest(self->fd, values[i]));
+		want[log2_slot(values[i])]++;
+		sum += values[i];
+	}
+	ASSERT_EQ(0, netlens_dev_hist_read(self->fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(8, self->skel->bss->events_seen);
+	EXPECT_EQ(0, self->skel->bss->kfunc_errors);
+	EXPECT_EQ(8, h.total);
+	EXPECT_EQ(sum, h.sum);
+	for (i = 0; i < NETLENS_HIST_SLOTS; i++)
+		EXPECT_EQ(want[i], h.slots[i]) TH_LOG("slot %u", i);
+	/* Slot bounds as the UAPI documents them. */
+	EXPECT_EQ(1, h.slots[0]);	/* 0 */
+	EXPECT_EQ(1, h.slots[1]);	/* 1 */
+	EXPECT_EQ(2, h.slots[2]);	/* 2, 3 */
+	EXPECT_EQ(2, h.slots[10]);	/* 1000, 1023 */
+	EXPECT_EQ(1, h.slots[11]);	/* 1024 */
+	EXPECT_EQ(1, h.slots[41]);	/* 2^40 */
+
+	ASSERT_EQ(0, netlens_dev_hist_reset(self->fd, NETLENS_HIST_SELFTEST));
+	ASSERT_EQ(0, netlens_dev_hist_read(self->fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(0, h.total);
+	EXPECT_EQ(0, h.sum);
+}
+
+TEST_F(kfunc, other_processes_filtered)
+{
+	struct netlens_hist h;
+	int status;
+	pid_t pid;
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(netlens_dev_selftest(self->fd, 5) ? 1 : 0);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	ASSERT_EQ(0, netlens_dev_hist_read(self->fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(0, self->skel->bss->events_seen);
+	EXPECT_EQ(0, h.total);
+}
+
+FIXTURE(genl) {
+	struct netlens_genl g;
+};
+
+FIXTURE_SETUP(genl)
+{
+	char err[256];
+
+	self->g.sk = NULL;
+	SKIP_IF_NO_MODULE(_metadata);
+	ASSERT_EQ(0, netlens_genl_open(&self->g, err, sizeof(err))) TH_LOG("%s", err);
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	if (self->g.sk)
+		netlens_genl_close(&self->g);
+}
+
+TEST_F(genl, family_and_group_resolve)
+{
+	EXPECT_LT(0, self->g.family);
+	EXPECT_LT(0, self->g.scan_group);
+}
+
+TEST_F(genl, get_info)
+{
+	struct netlens_genl_info info;
+	char ack[256];
+
+	ASSERT_EQ(0, netlens_genl_get_info(&self->g, &info, ack, sizeof(ack)));
+	EXPECT_STREQ(NETLENS_VERSION, info.version);
+	EXPECT_EQ(NETLENS_ABI_VERSION, info.abi);
+	EXPECT_EQ(0, info.listeners);
+}
+
+TEST_F(genl, listeners_counted)
+{
+	struct netlens_genl sub;
+	struct netlens_genl_info info;
+	char err[256], ack[256];
+
+	ASSERT_EQ(0, netlens_genl_open(&sub, err, sizeof(err)));
+	ASSERT_EQ(0, nl_socket_add_membership(sub.sk, sub.scan_group));
+	ASSERT_EQ(0, netlens_genl_get_info(&self->g, &info, ack, sizeof(ack)));
+	EXPECT_EQ(1, info.listeners);
+	netlens_genl_close(&sub);
+}
+
+/* GET_INFO with attribute @type must fail with EINVAL and an ack message. */
+static void get_info_with_attr(struct __test_metadata *_metadata,
+			       struct netlens_genl *g, int type)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	char ack[256];
+
+	ASSERT_NE(NULL, msg);
+	ASSERT_NE(NULL, genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family,
+				    0, NLM_F_REQUEST, NETLENS_CMD_GET_INFO,
+				    NETLENS_GENL_VERSION));
+	ASSERT_EQ(0, nla_put_u32(msg, type, 1));
+	EXPECT_EQ(-EINVAL, netlens_genl_request(g, NETLENS_CMD_GET_INFO, msg,
+						NULL, NULL, ack, sizeof(ack)));
+	EXPECT_NE(0, strlen(ack)) TH_LOG("attribute %d: no extended ack message", type);
+	TH_LOG("attribute %d: kernel said: %s", type, ack);
+	nlmsg_free(msg);
+}
+
+TEST_F(genl, reply_only_attribute_rejected_with_ack)
+{
+	get_info_with_attr(_metadata, &self->g, NETLENS_A_INFO_ABI);
+}
+
+TEST_F(genl, unknown_attribute_rejected_with_ack)
+{
+	get_info_with_attr(_metadata, &self->g, NETLENS_A_INFO_MAX + 5);
+}
+
+TEST_F(genl, unknown_command_rejected)
+{
+	char ack[256];
+
+	EXPECT_EQ(-EOPNOTSUPP, netlens_genl_request(&self->g, NETLENS_CMD_MAX + 1,
+						    NULL, NULL, NULL, ack, sizeof(ack)));
+}
+
+/* Last: unload and reload, and nothing in the log but the taint notice. */
+TEST(unload_reload_clean)
+{
+	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
+	char out[8192];
+
+	SKIP_IF_NO_MODULE(_metadata);
+	if (!build || !kver)
+		SKIP(return, "NETLENS_BUILD/NETLENS_KVER unset: not run by vmtest.sh");
+	ASSERT_EQ(0, run_cmd(NULL, 0, "dmesg -C"));
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "rmmod netlens 2>&1")) TH_LOG("%s", out);
+	EXPECT_FALSE(netlens_loaded());
+	EXPECT_FALSE(path_exists(NETLENS_DEV_PATH));
+	EXPECT_FALSE(path_exists("/sys/kernel/tracing/events/netlens"));
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "insmod %s/%s/netlens.ko 2>&1", build, kver))
+		TH_LOG("%s", out);
+	EXPECT_TRUE(path_exists(NETLENS_DEV_PATH));
+	EXPECT_TRUE(path_exists("/sys/kernel/btf/netlens"));
+	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko", build, kver));
+	run_cmd(out, sizeof(out), "dmesg | grep -E 'WARNING|BUG|Call Trace|kmemleak|refcount|netlens:' | grep -v 'taints kernel\\|signature and/or required key missing'");
+	EXPECT_STREQ("", out);
+}
+
+TEST_HARNESS_MAIN

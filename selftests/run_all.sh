@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The whole test suite (make check): build, coding style, host unit tests,
+# the kernel-facing suite on this machine's kernel and in a guest of every
+# supported kernel, the VM runner's own tests, DKMS.  Ends with one line
+# "N passed, N failed, N skipped"; non-zero exit if anything failed.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+KERNELS=${NETLENS_KERNELS:-6.1 6.12}
+cd "$REPO" || exit 1
+
+total_pass=0 total_fail=0 total_skip=0
+declare -a summary
+
+# add LABEL COUNTS_FILE: fold one suite's "PASS FAIL SKIP" into the totals.
+add() {
+	local p=0 f=1 s=0
+	[ -s "$2" ] && read -r p f s <"$2"
+	total_pass=$((total_pass + p)) total_fail=$((total_fail + f)) total_skip=$((total_skip + s))
+	summary+=("$(printf '%-28s %4d passed, %d failed, %d skipped' "$1" "$p" "$f" "$s")")
+}
+
+# suite LABEL CMD...: run a TAP producer through run_tests.sh.
+suite() {
+	local label=$1 counts
+	shift
+	counts=$(mktemp)
+	echo "=== $label"
+	COUNTS_FILE=$counts "$REPO/selftests/run_tests.sh" -l "$label" "$@"
+	add "$label" "$counts"
+	rm -f "$counts"
+}
+
+start=$SECONDS
+echo "=== build"
+if ! make -j"$(nproc)" all "$BUILD/linux-source/scripts/checkpatch.pl"; then
+	echo "run_all: build failed" >&2
+	echo "0 passed, 1 failed, 0 skipped"
+	exit 1
+fi
+
+suite checkpatch selftests/checkpatch_test.sh
+mapfile -t host_tests < <(ls selftests/host/*.c | sed "s|selftests/host/\(.*\)\.c|$BUILD/tests/\1|")
+suite host-unit "${host_tests[@]}"
+suite "host-kernel $(uname -r)" selftests/run_guest.sh
+suite vmtest-runner selftests/vmtest_test.sh
+
+for k in $KERNELS; do
+	echo "=== guest $k"
+	rm -f "$BUILD/vmtest/$k/counts"
+	selftests/vmtest.sh -k "$k" -t 1800 -o "$BUILD/vmtest/$k"
+	echo "vmtest: guest $k exited with $?"
+	add "guest $k" "$BUILD/vmtest/$k/counts"
+done
+
+suite dkms selftests/dkms_test.sh
+
+echo
+echo "=== summary ($((SECONDS - start)) s)"
+printf '%s\n' "${summary[@]}"
+echo "$total_pass passed, $total_fail failed, $total_skip skipped"
+[ "$total_fail" = 0 ]
