@@ -134,8 +134,12 @@ for m in $(cat /modules.list); do
 done
 opts=trans=virtio,version=9p2000.L,msize=512000
 mount -t 9p -o "$opts,ro" hostroot /mnt || fail "cannot mount the host root"
-mount -t 9p -o "$opts" results "/mnt$RESULTS" || fail "cannot mount $RESULTS"
 for d in tmp run var root; do mount -t tmpfs tmpfs "/mnt/$d"; done
+# The repository and results get shares of their own: they may live under
+# a directory the guest has just covered with tmpfs (a clone in /tmp).
+mkdir -p "/mnt$REPO" "/mnt$RESULTS" 2>/dev/null
+mount -t 9p -o "$opts,ro" repo "/mnt$REPO" || fail "cannot mount $REPO"
+mount -t 9p -o "$opts" results "/mnt$RESULTS" || fail "cannot mount $RESULTS"
 mkdir -p /mnt/var/tmp /mnt/var/lib /mnt/var/log /mnt/var/cache
 ln -s ../run /mnt/var/run
 mount -t proc proc /mnt/proc
@@ -165,7 +169,7 @@ sync
 poweroff -f
 INIT
 chmod +x "$initdir/init"
-printf 'RESULTS=%q\nSHELL_MODE=%q\n' "$outdir" "$shell" >"$initdir/config"
+printf 'REPO=%q\nRESULTS=%q\nSHELL_MODE=%q\n' "$REPO" "$outdir" "$shell" >"$initdir/config"
 
 # ---- what runs in the guest --------------------------------------------------
 if [ $# -eq 0 ]; then
@@ -204,6 +208,8 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 2G
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init"
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap
 	-device virtio-9p-pci,fsdev=hostroot,mount_tag=hostroot
+	-fsdev "local,id=repo,path=$REPO,security_model=none,readonly=on,multidevs=remap"
+	-device virtio-9p-pci,fsdev=repo,mount_tag=repo
 	-fsdev "local,id=results,path=$outdir,security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=results,mount_tag=results)
 

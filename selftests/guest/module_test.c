@@ -21,11 +21,21 @@
 #include "netlens_genl.h"
 #include "netlens_selftest.skel.h"
 
+#define NO_MODULE_REASON "netlens.ko not loaded on %s (the host kernel has no module support; the guests test it)"
+#define NO_MODULE_KERNEL (getenv("NETLENS_KVER") ?: "this kernel")
+
+/* In TEST() bodies. */
 #define SKIP_IF_NO_MODULE(_metadata)					\
 	do {								\
 		if (!netlens_loaded())					\
-			SKIP(return, "netlens.ko not loaded on %s (the host kernel has no module support; the guests test it)", \
-			     getenv("NETLENS_KVER") ?: "this kernel"); \
+			SKIP(return, NO_MODULE_REASON, NO_MODULE_KERNEL); \
+	} while (0)
+
+/* In FIXTURE_SETUP()s. */
+#define SETUP_SKIP_IF_NO_MODULE(_metadata)				\
+	do {								\
+		if (!netlens_loaded())					\
+			SETUP_SKIP(NO_MODULE_REASON, NO_MODULE_KERNEL);	\
 	} while (0)
 
 TEST(module_version)
@@ -91,7 +101,7 @@ FIXTURE(dev) {
 FIXTURE_SETUP(dev)
 {
 	self->fd = -1;
-	SKIP_IF_NO_MODULE(_metadata);
+	SETUP_SKIP_IF_NO_MODULE(_metadata);
 	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", NETLENS_DEV_PATH, strerror(errno));
 }
@@ -203,7 +213,7 @@ FIXTURE_SETUP(kfunc)
 {
 	self->skel = NULL;
 	self->fd = -1;
-	SKIP_IF_NO_MODULE(_metadata);
+	SETUP_SKIP_IF_NO_MODULE(_metadata);
 	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
 	ASSERT_LE(0, self->fd);
 	self->skel = netlens_selftest_bpf__open();
@@ -281,7 +291,7 @@ FIXTURE_SETUP(genl)
 	char err[256];
 
 	self->g.sk = NULL;
-	SKIP_IF_NO_MODULE(_metadata);
+	SETUP_SKIP_IF_NO_MODULE(_metadata);
 	ASSERT_EQ(0, netlens_genl_open(&self->g, err, sizeof(err))) TH_LOG("%s", err);
 }
 
