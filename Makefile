@@ -194,7 +194,7 @@ check: deps
 	$(Q)selftests/run_all.sh
 
 demo: deps all
-	$(Q)selftests/demo.sh
+	$(Q)scripts/demo.sh
 
 checkpatch: $(CHECKPATCH)
 	$(Q)perl $(CHECKPATCH) --no-tree --quiet --ignore LINUX_VERSION_CODE \

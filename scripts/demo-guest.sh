@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside the demo guest, netlens.ko already loaded by vmtest.sh.
+set -euo pipefail
+BIN=${NETLENS_BUILD:-build}/bin
+
+step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+
+echo
+echo "netlens demo on $(uname -r)"
+step modinfo -F version "$NETLENS_BUILD/$NETLENS_KVER/netlens.ko"
+step cat /sys/module/netlens/version
+step ls -l /dev/netlens /sys/kernel/btf/netlens
+step ls /sys/kernel/tracing/events/netlens
+step "$BIN/netlensctl" info
+# A tracefs consumer: the same event perf or trace-cmd would record.
+echo 1 >/sys/kernel/tracing/events/netlens/selftest/enable
+"$BIN/netlensctl" -n 3 selftest >/dev/null
+echo 0 >/sys/kernel/tracing/events/netlens/selftest/enable
+step grep -m 3 'selftest:' /sys/kernel/tracing/trace
+# BPF: tp_btf on netlens:selftest -> kfunc netlens_hist_add -> /dev/netlens
+step "$BIN/netlensctl" -n 200 selftest
+step "$BIN/netlensctl" -j hist selftest
