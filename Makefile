@@ -190,10 +190,13 @@ $(BUILD)/tests/%: selftests/guest/%.c $(KSFT_HDRS) $(LIB_OBJS) $(SKELS)
 
 tests: $(patsubst %,$(BUILD)/tests/%,$(HOST_TESTS) $(GUEST_TESTS))
 
+# deps first, then a fresh make: what this one computed at parse time
+# (kernels, libnl flags, BTF) may have been missing before the install.
 check: deps
 	$(Q)selftests/run_all.sh
 
-demo: deps all
+demo: deps
+	$(Q)$(MAKE) all
 	$(Q)scripts/demo.sh
 
 checkpatch: $(CHECKPATCH)

@@ -42,6 +42,7 @@ if ! make -j"$(nproc)" all "$BUILD/linux-source/scripts/checkpatch.pl"; then
 	exit 1
 fi
 
+suite build selftests/build_test.sh
 suite checkpatch selftests/checkpatch_test.sh
 mapfile -t host_tests < <(ls selftests/host/*.c | sed "s|selftests/host/\(.*\)\.c|$BUILD/tests/\1|")
 suite host-unit "${host_tests[@]}"

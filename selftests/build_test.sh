@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The build's contract: a module with BTF for every installed test kernel,
+# clear errors for missing headers or a bogus KDIR.  TAP.
+set -uo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$REPO/build}
+n=0 pass=0 fail=0
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then pass=$((pass + 1)); echo "ok $n $2"
+	else fail=$((fail + 1)); echo "not ok $n $2"; sed 's/^/# /' <<<"${3:-}"; fi
+}
+
+echo "TAP version 13"
+for k in 6.1 6.12; do
+	kver=$(cd /boot && ls vmlinuz-"$k".[0-9]* 2>/dev/null | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
+	ko=$BUILD/$kver/netlens.ko
+	[ -n "$kver" ] && [ -f "$ko" ]; result $? "module built for $k ($kver)"
+	readelf -S "$ko" 2>/dev/null | grep -q ' \.BTF '; result $? "module for $k carries BTF"
+	[ "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" = "$kver" ]; result $? "module for $k has vermagic $kver"
+done
+
+out=$(make -C "$REPO" module KVER=9.9.9-nope 2>&1)
+[ $? != 0 ] && grep -q "install linux-headers-9.9.9-nope" <<<"$out"
+result $? "missing headers: error names the package" "$out"
+
+out=$(make -C "$REPO" module KDIR=/nonexistent 2>&1)
+[ $? != 0 ] && grep -q "KDIR=/nonexistent is not a configured kernel tree" <<<"$out"
+result $? "bogus KDIR: clear error" "$out"
+
+out=$("$REPO/scripts/module-btf.sh" /nonexistent.ko 6.1 2>&1)
+[ $? != 0 ] && grep -q "no such module" <<<"$out"
+result $? "module-btf.sh: missing module is a clear error" "$out"
+
+echo "1..$n"
+echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
+[ "$fail" = 0 ]
