@@ -96,4 +96,163 @@ static inline int run_cmd(char *out, size_t outlen, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* ---- running a tool in the background ------------------------------------ */
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
+
+/* $BUILD/bin/@name, found from this test binary's path ($BUILD/tests/x). */
+static inline const char *tool_path(const char *name, char *buf, size_t len)
+{
+	char exe[512];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n <= 0) {
+		snprintf(buf, len, "build/bin/%s", name);
+		return buf;
+	}
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');		/* .../tests/x */
+	if (slash)
+		*slash = '\0';
+	slash = strrchr(exe, '/');		/* .../tests */
+	if (slash)
+		*slash = '\0';
+	snprintf(buf, len, "%.400s/bin/%s", exe, name);
+	return buf;
+}
+
+struct bg_tool {
+	pid_t pid;
+	int fd;			/* the tool's stdout and stderr */
+	size_t len;
+	char out[128 * 1024];
+};
+
+static inline long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Read what the tool printed for up to @ms; 0 at EOF, 1 when time ran out. */
+static inline int bg_tool_read(struct bg_tool *t, int ms, const char *until)
+{
+	long long end = now_ms() + ms;
+
+	for (;;) {
+		struct pollfd pfd = { .fd = t->fd, .events = POLLIN };
+		long long left = end - now_ms();
+		ssize_t n;
+
+		if (until && strstr(t->out, until))
+			return 1;
+		if (left <= 0)
+			return 1;
+		if (poll(&pfd, 1, (int)left) <= 0)
+			continue;
+		n = read(t->fd, t->out + t->len, sizeof(t->out) - 1 - t->len);
+		if (n <= 0)
+			return 0;
+		t->len += n;
+		t->out[t->len] = '\0';
+	}
+}
+
+/*
+ * Start @argv with stdout and stderr into a pipe and wait up to @ms for
+ * @ready in its output.  0 when ready; -1 otherwise (the output so far is
+ * in t->out).
+ */
+static inline int bg_tool_start(struct bg_tool *t, char *const argv[],
+				const char *ready, int ms)
+{
+	int p[2];
+
+	memset(t, 0, sizeof(*t));
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	t->pid = fork();
+	if (t->pid < 0)
+		return -1;
+	if (t->pid == 0) {
+		dup2(p[1], 1);
+		dup2(p[1], 2);
+		execv(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[1]);
+	t->fd = p[0];
+	bg_tool_read(t, ms, ready);
+	return strstr(t->out, ready) ? 0 : -1;
+}
+
+/*
+ * Let events drain, send @sig, read the rest and reap it.  Returns the
+ * exit status (128+N when killed by signal N), -1 on timeout (killed).
+ */
+static inline int bg_tool_stop(struct bg_tool *t, int sig, int ms)
+{
+	int st;
+
+	if (t->pid <= 0)
+		return -1;
+	bg_tool_read(t, 300, NULL);
+	kill(t->pid, sig);
+	if (bg_tool_read(t, ms, NULL) != 0) {
+		kill(t->pid, SIGKILL);
+		waitpid(t->pid, &st, 0);
+		close(t->fd);
+		t->pid = 0;
+		return -1;
+	}
+	waitpid(t->pid, &st, 0);
+	close(t->fd);
+	t->pid = 0;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	return 128 + WTERMSIG(st);
+}
+
+/* Lines of @out equal to @line. */
+static inline int count_lines(const char *out, const char *line)
+{
+	size_t len = strlen(line);
+	const char *p = out;
+	int n = 0;
+
+	while ((p = strstr(p, line))) {
+		if ((p == out || p[-1] == '\n') && (p[len] == '\n' || !p[len]))
+			n++;
+		p += len;
+	}
+	return n;
+}
+
+/* Lines of @out starting with @prefix and ending with @suffix. */
+static inline int count_lines_affix(const char *out, const char *prefix,
+				    const char *suffix)
+{
+	size_t plen = strlen(prefix), slen = strlen(suffix);
+	const char *p = out;
+	int n = 0;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (len >= plen + slen && !strncmp(p, prefix, plen) &&
+		    !strncmp(p + len - slen, suffix, slen))
+			n++;
+		p += len;
+		if (*p)
+			p++;
+	}
+	return n;
+}
+
 #endif

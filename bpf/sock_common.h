@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers for the socket tools' BPF programs: the PID filter, syscall
+ * tracepoint arguments and the socket behind a file descriptor.
+ */
+#ifndef NETLENS_SOCK_COMMON_H
+#define NETLENS_SOCK_COMMON_H
+
+#ifndef S_IFMT
+#define S_IFMT		00170000
+#define S_IFSOCK	0140000
+#endif
+#ifndef AF_UNIX
+#define AF_UNIX		1
+#define AF_INET		2
+#define AF_INET6	10
+#endif
+
+#define TASK_COMM_LEN	16
+
+/* Trace only this process (TGID), 0: all; set before load. */
+const volatile __u32 targ_tgid = 0;
+
+static __always_inline bool tgid_filtered(__u64 pid_tgid)
+{
+	return targ_tgid && (__u32)(pid_tgid >> 32) != targ_tgid;
+}
+
+/*
+ * The records of syscalls:sys_enter_* and sys_exit_* (tracefs format
+ * files: 8 bytes of common fields, the syscall number, then the arguments
+ * or the return value).  Tracepoint formats are ABI; declared here without
+ * CO-RE because the verifier refuses relocated variable ctx offsets.
+ */
+struct syscall_enter_ctx {
+	__u64 common;
+	long nr;
+	unsigned long args[6];
+};
+
+struct syscall_exit_ctx {
+	__u64 common;
+	long nr;
+	long ret;
+};
+
+/*
+ * The struct socket behind @fd of the current task, or NULL when @fd is
+ * not open or not a socket (its inode is not S_IFSOCK).
+ */
+static __always_inline struct socket *fd_socket(long fd)
+{
+	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *file = NULL;
+	unsigned int max_fds;
+	umode_t mode;
+
+	if (fd < 0)
+		return NULL;
+	fdt = BPF_CORE_READ(task, files, fdt);
+	if (!fdt)
+		return NULL;
+	max_fds = BPF_CORE_READ(fdt, max_fds);
+	if ((unsigned long)fd >= max_fds)
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	return (struct socket *)BPF_CORE_READ(file, private_data);
+}
+
+#endif

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The socket tools (soconnect, sofamily, soprotocol, sockstat, sendsize)
+ * on the running kernel: each test starts a tool filtered to its own PID,
+ * makes known socket calls and checks the exact lines the tool prints.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../test_helpers.h"
+
+#define READY_MS	60000	/* loading under TCG can take a while */
+#define STOP_MS		30000
+
+static void my_comm(char comm[17])
+{
+	memset(comm, 0, 17);
+	prctl(PR_GET_NAME, comm);
+}
+
+/* A local TCP port with nothing listening (bound, then closed). */
+static int closed_port(int family)
+{
+	struct sockaddr_storage ss = {};
+	socklen_t len = sizeof(ss);
+	int fd, port = -1;
+
+	fd = socket(family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_addr = in6addr_loopback;
+		len = sizeof(*sin6);
+	}
+	if (bind(fd, (void *)&ss, len) == 0 &&
+	    getsockname(fd, (void *)&ss, &len) == 0)
+		port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+			     ((struct sockaddr_in6 *)&ss)->sin6_port);
+	close(fd);
+	return port;
+}
+
+static int connect_ip(int family, const char *addr, int port, bool nonblock)
+{
+	struct sockaddr_storage ss = {};
+	socklen_t len;
+	int fd, ret;
+
+	fd = socket(family, SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)&ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		sin6->sin6_port = htons(port);
+		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+		len = sizeof(*sin6);
+	}
+	ret = connect(fd, (void *)&ss, len) ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/* A TCP listener on 127.0.0.1 (backlog 64); its port in *port. */
+static int listener(int *port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd;
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || bind(fd, (void *)&sin, len) || listen(fd, 64) ||
+	    getsockname(fd, (void *)&sin, &len))
+		return -1;
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/*
+ * @n connect+accept pairs on @lfd (accept4 when @use_accept4); returns how
+ * many of both succeeded.
+ */
+static int connect_accept(int lfd, int port, int n, bool use_accept4)
+{
+	int i, ok = 0;
+
+	for (i = 0; i < n; i++) {
+		int c, a;
+
+		c = connect_ip(AF_INET, "127.0.0.1", port, false);
+		a = use_accept4 ? accept4(lfd, NULL, NULL, SOCK_CLOEXEC) :
+				  accept(lfd, NULL, NULL);
+		if (a >= 0) {
+			close(a);
+			if (c == 0)
+				ok++;
+		}
+	}
+	return ok;
+}
+
+static bool have_ipv6_loopback(void)
+{
+	int port = closed_port(AF_INET6);
+
+	return port > 0;
+}
+
+#define DUMP_ON_FAILURE(t)						\
+	do {								\
+		if (!_metadata->passed)					\
+			TH_LOG("tool output:\n%s", (t).out);		\
+	} while (0)
+
+#define DUMP_ON_FAILURE_ALWAYS(t) TH_LOG("tool output:\n%s", (t).out)
+
+/* Start a tool and wait for its readiness line; 0 or -1 (output logged). */
+static int start(struct bg_tool *t, char *const argv[], const char *ready)
+{
+	if (bg_tool_start(t, argv, ready, READY_MS) == 0)
+		return 0;
+	fprintf(stderr, "# %s did not print '%s'; its output:\n%s\n", argv[0],
+		ready, t->out);
+	if (t->pid > 0)
+		bg_tool_stop(t, SIGKILL, STOP_MS);
+	return -1;
+}
+
+/* ---- soconnect ---------------------------------------------------------- */
+
+TEST(soconnect_refused_ipv4)
+{
+	char bin[512], pid[16], comm[17], prefix[128];
+	const int N = 3;
+	struct bg_tool t;
+	int port, i;
+
+	tool_path("soconnect", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	port = closed_port(AF_INET);
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL }, "RESULT"));
+	EXPECT_EQ(1, count_lines(t.out, "PID    PROCESS          FAM ADDRESS          "
+				 "PORT   LAT(us) RESULT"));
+	for (i = 0; i < N; i++)
+		EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(prefix, sizeof(prefix), "%-6d %-16s %-3d %-16s %-5d ", getpid(),
+		 comm, AF_INET, "127.0.0.1", port);
+	EXPECT_EQ(N, count_lines_affix(t.out, prefix, " Connection refused"));
+	/* Nothing but the header and those lines. */
+	EXPECT_EQ(N, count_lines_affix(t.out, "", " Connection refused"));
+	EXPECT_EQ(N + 1, count_lines_affix(t.out, "", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(soconnect_ipv6_wide)
+{
+	char bin[512], pid[16], comm[17], prefix[160];
+	const int M = 2;
+	struct bg_tool t;
+	int port, i;
+
+	if (!have_ipv6_loopback())
+		SKIP(return, "no IPv6 loopback (::1) on this kernel");
+	tool_path("soconnect", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	port = closed_port(AF_INET6);
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-w", "-p", pid, NULL }, "RESULT"));
+	EXPECT_EQ(1, count_lines(t.out, "PID    PROCESS          FAM ADDRESS"
+				 "                                 PORT   LAT(us) RESULT"));
+	for (i = 0; i < M; i++) {
+		EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET6, "::1", port, false));
+		/* IPv4-mapped, on an IPv6 socket. */
+		EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET6, "::ffff:127.0.0.1", port, false));
+	}
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(prefix, sizeof(prefix), "%-6d %-16s %-3d %-39s %-5d ", getpid(),
+		 comm, AF_INET6, "::1", port);
+	EXPECT_EQ(M, count_lines_affix(t.out, prefix, " Connection refused"));
+	snprintf(prefix, sizeof(prefix), "%-6d %-16s %-3d %-39s %-5d ", getpid(),
+		 comm, AF_INET6, "::ffff:127.0.0.1", port);
+	EXPECT_EQ(M, count_lines_affix(t.out, prefix, " Connection refused"));
+	EXPECT_EQ(2 * M + 1, count_lines_affix(t.out, "", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(soconnect_nonblocking_in_progress)
+{
+	char bin[512], pid[16], comm[17], prefix[128];
+	struct bg_tool t;
+	int lfd, port;
+
+	tool_path("soconnect", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	lfd = listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL }, "RESULT"));
+	EXPECT_EQ(-EINPROGRESS, connect_ip(AF_INET, "127.0.0.1", port, true));
+	EXPECT_EQ(0, connect_ip(AF_INET, "127.0.0.1", port, false));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(lfd);
+	snprintf(prefix, sizeof(prefix), "%-6d %-16s %-3d %-16s %-5d ", getpid(),
+		 comm, AF_INET, "127.0.0.1", port);
+	EXPECT_EQ(1, count_lines_affix(t.out, prefix, " In progress"));
+	EXPECT_EQ(1, count_lines_affix(t.out, prefix, " Success"));
+	EXPECT_EQ(3, count_lines_affix(t.out, "", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(soconnect_json_and_timestamps)
+{
+	char bin[512], pid[16], comm[17], prefix[256], suffix[64];
+	struct bg_tool t;
+	int port;
+
+	tool_path("soconnect", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	port = closed_port(AF_INET);
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-T", "-p", pid, NULL }, "Tracing"));
+	EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	/* {"time":"HH:MM:SS","pid":..: check around the time. */
+	EXPECT_EQ(1, count_lines_affix(t.out, "{\"time\":\"", "}"));
+	snprintf(prefix, sizeof(prefix), "\"pid\":%d,\"tid\":%d,\"comm\":\"%s\","
+		 "\"family\":2,\"address\":\"127.0.0.1\",\"port\":%d,\"lat_us\":",
+		 getpid(), getpid(), comm, port);
+	EXPECT_NE(NULL, strstr(t.out, prefix));
+	snprintf(suffix, sizeof(suffix), "\"ret\":-111,\"result\":\"Connection refused\"}\n");
+	EXPECT_NE(NULL, strstr(t.out, suffix));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(soconnect_count_errors)
+{
+	char bin[512], pid[16], comm[17], line[128];
+	struct bg_tool t;
+	int port, i;
+
+	tool_path("soconnect", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	port = closed_port(AF_INET);
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-c", "-p", pid, NULL }, "Tracing"));
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
+	/* A bad fd: EBADF, any family. */
+	EXPECT_EQ(-1, connect(-1, NULL, 0));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(line, sizeof(line), "@[%d, %s, -111, Connection refused]: 4", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@[%d, %s, -9, Invalid sockfd]: 1", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(2, count_lines_affix(t.out, "@[", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+/* ---- sofamily / soprotocol ------------------------------------------------ */
+
+/* An AF_UNIX datagram socket bound to an abstract name; its address. */
+static int unix_dgram_server(struct sockaddr_un *sun, socklen_t *len)
+{
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+
+	memset(sun, 0, sizeof(*sun));
+	sun->sun_family = AF_UNIX;
+	snprintf(sun->sun_path + 1, sizeof(sun->sun_path) - 1, "netlens-%d", getpid());
+	*len = offsetof(struct sockaddr_un, sun_path) + 1 + strlen(sun->sun_path + 1);
+	if (fd < 0 || bind(fd, (void *)sun, *len))
+		return -1;
+	return fd;
+}
+
+/* K accepts, K+1 IPv4 connects (one UDP), 2 refused IPv6, 1 UNIX. */
+static void family_workload(struct __test_metadata *_metadata, int K)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_un sun;
+	socklen_t sunlen;
+	int lfd, port, fd, ufd, i;
+
+	lfd = listener(&port);
+	ASSERT_LE(0, lfd);
+	EXPECT_EQ(K - 1, connect_accept(lfd, port, K - 1, false));
+	EXPECT_EQ(1, connect_accept(lfd, port, 1, true));	/* accept4 */
+	close(lfd);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	EXPECT_EQ(0, connect(fd, (void *)&sin, sizeof(sin)));
+	close(fd);
+	if (have_ipv6_loopback()) {
+		port = closed_port(AF_INET6);
+		for (i = 0; i < 2; i++)
+			EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET6, "::1", port, false));
+	}
+	ufd = unix_dgram_server(&sun, &sunlen);
+	ASSERT_LE(0, ufd);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	EXPECT_EQ(0, connect(fd, (void *)&sun, sunlen));
+	close(fd);
+	close(ufd);
+}
+
+TEST(sofamily_counts)
+{
+	char bin[512], pid[16], comm[17], line[128];
+	const int K = 5;
+	struct bg_tool t;
+
+	tool_path("sofamily", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-P", "-p", pid, NULL },
+			   "Tracing socket connect/accepts. Ctrl-C to end."));
+	family_workload(_metadata, K);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(line, sizeof(line), "@accept[%d, %s, 2, AF_INET]: %d", getpid(), comm, K);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%d, %s, 2, AF_INET]: %d", getpid(), comm, K + 1);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%d, %s, 1, AF_UNIX]: 1", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	if (have_ipv6_loopback()) {
+		snprintf(line, sizeof(line), "@connect[%d, %s, 10, AF_INET6]: 2", getpid(), comm);
+		EXPECT_EQ(1, count_lines(t.out, line));
+	}
+	EXPECT_EQ(have_ipv6_loopback() ? 4 : 3, count_lines_affix(t.out, "@", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(sofamily_success_only_by_comm)
+{
+	char bin[512], pid[16], comm[17], line[128];
+	const int K = 3;
+	struct bg_tool t;
+
+	tool_path("sofamily", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-s", "-p", pid, NULL }, "Tracing"));
+	family_workload(_metadata, K);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(line, sizeof(line), "@accept[%s, 2, AF_INET]: %d", comm, K);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%s, 2, AF_INET]: %d", comm, K + 1);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%s, 1, AF_UNIX]: 1", comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	/* The refused IPv6 connects are not successful. */
+	EXPECT_EQ(NULL, strstr(t.out, "AF_INET6"));
+	EXPECT_EQ(3, count_lines_affix(t.out, "@", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(soprotocol_counts)
+{
+	char bin[512], pid[16], comm[17], line[160];
+	const int K = 4;
+	struct bg_tool t;
+
+	tool_path("soprotocol", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-P", "-p", pid, NULL },
+			   "Tracing socket connect/accepts. Ctrl-C to end."));
+	family_workload(_metadata, K);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(line, sizeof(line), "@accept[%d, %s, 6, IPPROTO_TCP, TCP]: %d", getpid(), comm, K);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%d, %s, 6, IPPROTO_TCP, TCP]: %d", getpid(), comm, K);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%d, %s, 17, IPPROTO_UDP, UDP]: 1", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@connect[%d, %s, 0, IPPROTO_IP, UNIX]: 1", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	if (have_ipv6_loopback()) {
+		snprintf(line, sizeof(line), "@connect[%d, %s, 6, IPPROTO_TCP, TCPv6]: 2", getpid(), comm);
+		EXPECT_EQ(1, count_lines(t.out, line));
+	}
+	EXPECT_EQ(have_ipv6_loopback() ? 5 : 4, count_lines_affix(t.out, "@", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(soprotocol_json)
+{
+	char bin[512], pid[16], comm[17], line[256];
+	struct bg_tool t;
+	int lfd, port;
+
+	tool_path("soprotocol", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	lfd = listener(&port);
+	ASSERT_LE(0, lfd);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-p", pid, NULL }, "Tracing"));
+	EXPECT_EQ(2, connect_accept(lfd, port, 2, false));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(lfd);
+	snprintf(line, sizeof(line), "{\"map\":\"accept\",\"comm\":\"%s\",\"protocol\":6,"
+		 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\",\"count\":2}", comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "{\"map\":\"connect\",\"comm\":\"%s\",\"protocol\":6,"
+		 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\",\"count\":2}", comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	DUMP_ON_FAILURE(t);
+}
+
+/* ---- sockstat ------------------------------------------------------------- */
+
+/* Sum of the counts of "@[@probe]: N" lines over all intervals. */
+static long sum_probe(const char *out, const char *probe)
+{
+	char key[128];
+	const char *p = out;
+	long sum = 0;
+
+	snprintf(key, sizeof(key), "@[%s]: ", probe);
+	while ((p = strstr(p, key))) {
+		if (p == out || p[-1] == '\n')
+			sum += strtol(p + strlen(key), NULL, 10);
+		p += strlen(key);
+	}
+	return sum;
+}
+
+/* The probe label sockstat printed for @func ("kprobe:sock_recvmsg", ...). */
+static const char *sock_label(const char *out, const char *tp, const char *func,
+			      char *buf, size_t len)
+{
+	static const char *const kinds[] = { "tracepoint:sock:", "tp_btf:",
+					     "fentry:", "kprobe:" };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		snprintf(buf, len, "%s%s", kinds[i], i < 2 ? tp : func);
+		if (sum_probe(out, buf))
+			return buf;
+	}
+	return NULL;
+}
+
+TEST(sockstat_counts)
+{
+	char bin[512], pid[16], label[64], buf[256];
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t alen = sizeof(a);
+	struct mmsghdr mm[2];
+	struct iovec iov[2];
+	struct msghdr mh;
+	int s1, s2, s3, pfd[2], i;
+	struct bg_tool t;
+	const char *l;
+	long recvs;
+
+	tool_path("sockstat", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(0, pipe(pfd));
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-S", "-p", pid, "1", NULL },
+			   "Tracing sock statistics. Output every 1 second."));
+	s1 = socket(AF_INET, SOCK_DGRAM, 0);
+	s2 = socket(AF_INET, SOCK_DGRAM, 0);
+	s3 = socket(AF_INET, SOCK_DGRAM, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(0, bind(s1, (void *)&a, sizeof(a)));
+	ASSERT_EQ(0, getsockname(s1, (void *)&a, &alen));
+	ASSERT_EQ(0, connect(s2, (void *)&a, sizeof(a)));
+	for (i = 0; i < 4; i++) {
+		EXPECT_EQ(10, sendto(s3, "0123456789", 10, 0, (void *)&a, sizeof(a)));
+		EXPECT_EQ(10, recvfrom(s1, buf, sizeof(buf), 0, NULL, NULL));
+	}
+	for (i = 0; i < 2; i++) {
+		EXPECT_EQ(5, write(s2, "hello", 5));
+		EXPECT_EQ(5, read(s1, buf, sizeof(buf)));
+	}
+	iov[0] = (struct iovec){ "ab", 2 };
+	iov[1] = (struct iovec){ "cd", 2 };
+	EXPECT_EQ(4, writev(s2, iov, 2));
+	iov[0] = (struct iovec){ buf, 100 };
+	EXPECT_EQ(4, readv(s1, iov, 1));
+	memset(&mh, 0, sizeof(mh));
+	iov[0] = (struct iovec){ "xyz", 3 };
+	mh.msg_iov = iov;
+	mh.msg_iovlen = 1;
+	EXPECT_EQ(3, sendmsg(s2, &mh, 0));
+	iov[0] = (struct iovec){ buf, 100 };
+	EXPECT_EQ(3, recvmsg(s1, &mh, 0));
+	memset(mm, 0, sizeof(mm));
+	iov[0] = (struct iovec){ "m1", 2 };
+	iov[1] = (struct iovec){ "m2", 2 };
+	for (i = 0; i < 2; i++) {
+		mm[i].msg_hdr.msg_iov = &iov[i];
+		mm[i].msg_hdr.msg_iovlen = 1;
+	}
+	EXPECT_EQ(2, sendmmsg(s2, mm, 2, 0));
+	iov[0] = (struct iovec){ buf, 100 };
+	iov[1] = (struct iovec){ buf + 100, 100 };
+	EXPECT_EQ(2, recvmmsg(s1, mm, 2, MSG_WAITFORONE, NULL));
+	/* Not sockets: never counted. */
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(1, write(pfd[1], "p", 1));
+	EXPECT_EQ(3, read(pfd[0], buf, sizeof(buf)));
+	close(s1);
+	close(s2);
+	close(s3);
+	/* Let an interval report pass before stopping. */
+	usleep(1200 * 1000);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+
+	EXPECT_EQ(3, sum_probe(t.out, "tracepoint:syscalls:sys_enter_socket"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_bind"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_connect"));
+	EXPECT_EQ(4, sum_probe(t.out, "tracepoint:syscalls:sys_enter_sendto"));
+	EXPECT_EQ(4, sum_probe(t.out, "tracepoint:syscalls:sys_enter_recvfrom"));
+	EXPECT_EQ(2, sum_probe(t.out, "tracepoint:syscalls:sys_enter_write"));
+	EXPECT_EQ(2, sum_probe(t.out, "tracepoint:syscalls:sys_enter_read"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_writev"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_readv"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_sendmsg"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_recvmsg"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_sendmmsg"));
+	EXPECT_EQ(1, sum_probe(t.out, "tracepoint:syscalls:sys_enter_recvmmsg"));
+	EXPECT_EQ(0, sum_probe(t.out, "tracepoint:syscalls:sys_enter_accept"));
+	/* sendto 4 + write 2 + writev 1 + sendmsg 1 + sendmmsg 2 messages. */
+	l = sock_label(t.out, "sock_send_length", "security_socket_sendmsg", label,
+		       sizeof(label));
+	if (!l)
+		DUMP_ON_FAILURE_ALWAYS(t);
+	ASSERT_NE(NULL, l);
+	EXPECT_EQ(10, sum_probe(t.out, l));
+	/*
+	 * The same for receives, except that recvmmsg's second message goes
+	 * through sock_recvmsg_nosec: the tracepoint sees it, sock_recvmsg
+	 * (and so security_socket_recvmsg) does not.
+	 */
+	l = sock_label(t.out, "sock_recv_length", "security_socket_recvmsg", label,
+		       sizeof(label));
+	if (!l)
+		DUMP_ON_FAILURE_ALWAYS(t);
+	ASSERT_NE(NULL, l);
+	recvs = sum_probe(t.out, l);
+	EXPECT_EQ(strncmp(l, "tracepoint:", 11) && strncmp(l, "tp_btf:", 7) ? 9 : 10, recvs);
+	/* Every interval starts with HH:MM:SS. */
+	EXPECT_LT(0, count_lines_affix(t.out, "", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+/* ---- sendsize ------------------------------------------------------------- */
+
+TEST(sendsize_udp_histogram)
+{
+	static const int sizes[] = { 100, 100, 100, 1000, 1000, 5 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
+	char bin[512], pid[16], line[128], payload[1000] = "";
+	struct bg_tool t;
+	size_t i;
+	int fd;
+
+	tool_path("sendsize", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL }, "Tracing TCP and UDP send sizes"));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+		EXPECT_EQ(sizes[i], sendto(fd, payload, sizes[i], 0, (void *)&a, sizeof(a)));
+	close(fd);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(1, count_lines_affix(t.out, "UDP send bytes (", "):"));
+	EXPECT_EQ(NULL, strstr(t.out, "TCP send bytes"));
+	snprintf(line, sizeof(line), "%10d -> %-10d : %-8d |%s|", 4, 7, 1,
+		 "*************                           ");
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "%10d -> %-10d : %-8d |%s|", 64, 127, 3,
+		 "****************************************");
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "%10d -> %-10d : %-8d |%s|", 512, 1023, 2,
+		 "**************************              ");
+	EXPECT_EQ(1, count_lines(t.out, line));
+	/* 4..1023: 8 slots, 5 of them empty. */
+	EXPECT_EQ(8, count_lines_affix(t.out, "", "|"));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "probe.h"
+
+#define TRACEFS		"/sys/kernel/tracing"
+#define DEBUGFS_TRACING	"/sys/kernel/debug/tracing"
+
+const char *attach_kind_name(enum attach_kind kind)
+{
+	static const char *const names[] = {
+		[ATTACH_TRACEPOINT] = "tracepoint",
+		[ATTACH_TP_BTF] = "tp_btf",
+		[ATTACH_FENTRY] = "fentry",
+		[ATTACH_KPROBE] = "kprobe",
+		[ATTACH_NONE] = "none",
+	};
+
+	return kind <= ATTACH_NONE ? names[kind] : "?";
+}
+
+const char *kernel_release(void)
+{
+	static struct utsname u;
+
+	if (!u.release[0] && uname(&u))
+		return "this kernel";
+	return u.release;
+}
+
+static const char *tracefs_dir(void)
+{
+	if (access(TRACEFS "/events", F_OK) == 0)
+		return TRACEFS;
+	if (access(DEBUGFS_TRACING "/events", F_OK) == 0)
+		return DEBUGFS_TRACING;
+	return NULL;
+}
+
+bool probe_tracefs(char *why, size_t len)
+{
+	if (tracefs_dir())
+		return true;
+	if (mount("nodev", TRACEFS, "tracefs", 0, NULL) == 0 && tracefs_dir())
+		return true;
+	snprintf(why, len, "tracefs is not mounted at " TRACEFS
+		 " and mounting it failed (%s): run 'mount -t tracefs nodev "
+		 TRACEFS "'", strerror(errno));
+	return false;
+}
+
+bool probe_tracepoint(const char *category, const char *name, char *why,
+		      size_t len)
+{
+	const char *dir;
+	char path[512];
+
+	if (!probe_tracefs(why, len))
+		return false;
+	dir = tracefs_dir();
+	snprintf(path, sizeof(path), "%s/events/%s/%s/id", dir, category, name);
+	if (access(path, F_OK) == 0)
+		return true;
+	snprintf(why, len, "tracepoint %s:%s does not exist on %s", category,
+		 name, kernel_release());
+	return false;
+}
+
+static struct btf *vmlinux_btf(void)
+{
+	static struct btf *btf;
+	static bool tried;
+
+	if (!tried) {
+		tried = true;
+		btf = btf__load_vmlinux_btf();
+		if (libbpf_get_error(btf))
+			btf = NULL;
+	}
+	return btf;
+}
+
+static bool need_btf(const char *what, char *why, size_t len)
+{
+	if (vmlinux_btf())
+		return true;
+	snprintf(why, len, "%s needs kernel BTF (/sys/kernel/btf/vmlinux, "
+		 "CONFIG_DEBUG_INFO_BTF), which %s lacks", what, kernel_release());
+	return false;
+}
+
+bool probe_tp_btf(const char *name, char *why, size_t len)
+{
+	char tname[256];
+
+	if (!need_btf("tp_btf", why, len))
+		return false;
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	if (btf__find_by_name_kind(vmlinux_btf(), tname, BTF_KIND_TYPEDEF) > 0)
+		return true;
+	snprintf(why, len, "tp_btf/%s: no such raw tracepoint in the BTF of %s",
+		 name, kernel_release());
+	return false;
+}
+
+bool probe_fentry(const char *func, char *why, size_t len)
+{
+	/* r0 = 0; exit */
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	int id, prog_fd, link_fd;
+
+	if (!need_btf("fentry", why, len))
+		return false;
+	id = btf__find_by_name_kind(vmlinux_btf(), func, BTF_KIND_FUNC);
+	if (id <= 0) {
+		snprintf(why, len, "fentry/%s: function not in the BTF of %s",
+			 func, kernel_release());
+		return false;
+	}
+	LIBBPF_OPTS(bpf_prog_load_opts, opts,
+		    .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = id);
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "probe_fentry", "GPL",
+				insns, 2, &opts);
+	if (prog_fd < 0) {
+		snprintf(why, len, "fentry/%s: the kernel refuses fentry programs (load: %s)",
+			 func, strerror(errno));
+		return false;
+	}
+	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+	if (link_fd < 0) {
+		snprintf(why, len, "fentry/%s: the kernel refuses fentry programs (attach: %s)",
+			 func, strerror(errno));
+		close(prog_fd);
+		return false;
+	}
+	close(link_fd);
+	close(prog_fd);
+	return true;
+}
+
+static bool kallsyms_has(const char *func)
+{
+	char line[512], sym[256], type;
+	bool found = false;
+	FILE *f;
+
+	f = fopen("/proc/kallsyms", "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %c %255s", &type, sym) == 2 &&
+		    (type == 'T' || type == 't') && strcmp(sym, func) == 0)
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+bool probe_kprobe(const char *func, char *why, size_t len)
+{
+	const char *dir = tracefs_dir();
+	char path[512] = "";
+
+	if (dir)
+		snprintf(path, sizeof(path), "%s/kprobe_events", dir);
+	if (access("/sys/bus/event_source/devices/kprobe/type", F_OK) != 0 &&
+	    (!dir || access(path, F_OK) != 0)) {
+		snprintf(why, len, "kprobes are not supported by %s (CONFIG_KPROBES off)",
+			 kernel_release());
+		return false;
+	}
+	if (!kallsyms_has(func)) {
+		snprintf(why, len, "kprobe/%s: no such kernel function on %s",
+			 func, kernel_release());
+		return false;
+	}
+	return true;
+}
+
+static bool has_cap(uint64_t caps, int cap)
+{
+	return caps & (1ULL << cap);
+}
+
+bool probe_privileges(char *why, size_t len)
+{
+	enum { CAP_SYS_ADMIN_ = 21, CAP_PERFMON_ = 38, CAP_BPF_ = 39 };
+	uint64_t caps = 0;
+	char line[256];
+	FILE *f;
+
+	f = fopen("/proc/self/status", "re");
+	if (f) {
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, "CapEff: %" SCNx64, &caps) == 1)
+				break;
+		fclose(f);
+	}
+	if (has_cap(caps, CAP_SYS_ADMIN_) ||
+	    (has_cap(caps, CAP_BPF_) && has_cap(caps, CAP_PERFMON_)))
+		return true;
+	snprintf(why, len, "needs root privileges to load BPF programs "
+		 "(CAP_SYS_ADMIN, or CAP_BPF and CAP_PERFMON): run it as root");
+	return false;
+}
+
+void report_bpf_failure(const char *tool, const char *what, int err)
+{
+	const char *hint;
+
+	if (err < 0)
+		err = -err;
+	switch (err) {
+	case EPERM:
+		hint = "the kernel refused the BPF program: it needs root "
+		       "(CAP_BPF and CAP_PERFMON) and may be locked down";
+		break;
+	case ENOENT:
+		hint = "a kernel function, tracepoint or BTF type it needs is "
+		       "missing on this kernel";
+		break;
+	case EACCES:
+	case EINVAL:
+		hint = "the BPF verifier or the kernel rejected the program "
+		       "(run with -v for libbpf's log)";
+		break;
+	case 524: /* ENOTSUPP */
+	case EOPNOTSUPP:
+		hint = "this program type or helper is not supported by the kernel";
+		break;
+	case E2BIG:
+	case ENOMEM:
+		hint = "could not allocate BPF maps (memory limits)";
+		break;
+	default:
+		hint = "see -v for libbpf's log";
+		break;
+	}
+	fprintf(stderr, "%s: failed to %s on %s: %s: %s\n", tool, what,
+		kernel_release(), strerror(err), hint);
+}
+
+static void append_reason(char *why, size_t len, const char *reason)
+{
+	size_t used = strlen(why);
+
+	if (used + 1 >= len)
+		return;
+	snprintf(why + used, len - used, "%s%s", used ? "; " : "", reason);
+}
+
+enum attach_kind probe_best(const struct attach_alts *alts, char *why,
+			    size_t len)
+{
+	char reason[256];
+
+	why[0] = '\0';
+	if (alts->tp_category && alts->tp_name) {
+		if (probe_tracepoint(alts->tp_category, alts->tp_name, reason,
+				     sizeof(reason)))
+			return ATTACH_TRACEPOINT;
+		append_reason(why, len, reason);
+	}
+	if (alts->btf_tp) {
+		if (probe_tp_btf(alts->btf_tp, reason, sizeof(reason)))
+			return ATTACH_TP_BTF;
+		append_reason(why, len, reason);
+	}
+	if (alts->func) {
+		if (probe_fentry(alts->func, reason, sizeof(reason)))
+			return ATTACH_FENTRY;
+		append_reason(why, len, reason);
+		if (probe_kprobe(alts->func, reason, sizeof(reason)))
+			return ATTACH_KPROBE;
+		append_reason(why, len, reason);
+	}
+	return ATTACH_NONE;
+}

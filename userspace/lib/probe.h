@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Run-time feature probing shared by the tools: tracefs, classic
+ * tracepoints, tp_btf, fentry and kprobes, and turning load/attach
+ * failures into messages that name the missing facility.
+ *
+ * Every probe_*() returns true when the facility is usable and otherwise
+ * writes the reason (e.g. "tracepoint sock:sock_send_length does not exist
+ * on 6.1.0-56-amd64") into @why.
+ */
+#ifndef NETLENS_PROBE_H
+#define NETLENS_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The attach methods, in the order the tools prefer them. */
+enum attach_kind {
+	ATTACH_TRACEPOINT,
+	ATTACH_TP_BTF,
+	ATTACH_FENTRY,
+	ATTACH_KPROBE,
+	ATTACH_NONE,
+};
+
+/* "tracepoint", "tp_btf", "fentry", "kprobe", "none". */
+const char *attach_kind_name(enum attach_kind kind);
+
+/*
+ * tracefs mounted at /sys/kernel/tracing (or the debugfs copy)?  Mounts it
+ * when it is not (root only).  Classic tracepoints and tp_btf need it.
+ */
+bool probe_tracefs(char *why, size_t len);
+
+/* Classic tracepoint @category:@name (tracefs events/.../id). */
+bool probe_tracepoint(const char *category, const char *name, char *why,
+		      size_t len);
+
+/* tp_btf/@name: the kernel's BTF has btf_trace_@name (and tracefs is up). */
+bool probe_tp_btf(const char *name, char *why, size_t len);
+
+/*
+ * fentry on kernel function @func: it must be in vmlinux BTF, and the
+ * kernel must accept and attach a trivial fentry program (some kernels
+ * refuse fentry with EPERM).
+ */
+bool probe_fentry(const char *func, char *why, size_t len);
+
+/* kprobe on @func: kprobe support (CONFIG_KPROBES) and the symbol. */
+bool probe_kprobe(const char *func, char *why, size_t len);
+
+/* The running kernel's release, for messages. */
+const char *kernel_release(void);
+
+/*
+ * Privileges to load tracing programs: root, CAP_SYS_ADMIN, or CAP_BPF
+ * with CAP_PERFMON.  On false, @why says what is missing.
+ */
+bool probe_privileges(char *why, size_t len);
+
+/*
+ * A message for a failed libbpf step (@what: "load", "attach ...") with
+ * error @err (negative errno) that names the likely missing facility.
+ */
+void report_bpf_failure(const char *tool, const char *what, int err);
+
+/*
+ * Alternatives for one event, best first: a classic tracepoint, tp_btf on
+ * a raw tracepoint, then fentry and kprobe on a kernel function (any of
+ * them NULL when not applicable).
+ */
+struct attach_alts {
+	const char *tp_category;
+	const char *tp_name;
+	const char *btf_tp;
+	const char *func;
+};
+
+/*
+ * The first usable alternative, or ATTACH_NONE.  @why gets the reasons
+ * the better ones were passed over, "; "-separated ("" when the first
+ * one was taken).
+ */
+enum attach_kind probe_best(const struct attach_alts *alts, char *why,
+			    size_t len);
+
+#endif

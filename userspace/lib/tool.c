@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tool.h"
+
+volatile sig_atomic_t tool_exiting;
+
+static void sig_handler(int sig)
+{
+	tool_exiting = 1;
+}
+
+error_t tool_parse_common(int key, char *arg, struct argp_state *state,
+			  struct tool_env *env)
+{
+	char err[160];
+
+	switch (key) {
+	case 'h':
+		argp_state_help(state, stdout, ARGP_HELP_STD_HELP);
+		break;
+	case 'v':
+		env->verbose = true;
+		break;
+	case 'j':
+		env->json = true;
+		break;
+	case 'T':
+		env->timestamp = true;
+		break;
+	case 'p':
+		if (parse_pid(arg, &env->pid, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		break;
+	case ARGP_KEY_ARG:
+		if (env->no_interval)
+			argp_error(state, "unexpected argument '%s'", arg);
+		if (parse_interval_arg(env->npos, arg, &env->interval,
+				       &env->count, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		env->npos++;
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+bool tool_prepare(const char *tool, const struct tool_env *env)
+{
+	struct sigaction sa = { .sa_handler = sig_handler };
+	char why[256];
+
+	libbpf_set_verbose(env->verbose);
+	if (!probe_privileges(why, sizeof(why))) {
+		fprintf(stderr, "%s: %s\n", tool, why);
+		return false;
+	}
+	if (!probe_tracefs(why, sizeof(why))) {
+		fprintf(stderr, "%s: %s\n", tool, why);
+		return false;
+	}
+	/* No SA_RESTART: sleep() and ring_buffer__poll() return on Ctrl-C. */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return true;
+}
+
+bool tool_wait(const struct tool_env *env, unsigned int reports)
+{
+	if (!env->interval) {
+		/* sleep() returns at once on the signal; no pause() race. */
+		while (!tool_exiting)
+			sleep(1);
+		return false;
+	}
+	if (env->count && reports + 1 >= env->count) {
+		/* The last one: still wait its interval, or Ctrl-C. */
+		sleep(env->interval);
+		return false;
+	}
+	sleep(env->interval);
+	return !tool_exiting;
+}
+
+const char *tool_time(void)
+{
+	static char buf[16];
+
+	return strftime_now(buf, sizeof(buf));
+}
+
+void tool_ready(const struct tool_env *env, const char *fmt, ...)
+{
+	FILE *out = env->json ? stderr : stdout;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(out, fmt, ap);
+	va_end(ap);
+	fputc('\n', out);
+	fflush(out);
+}
+
+void tool_comm(char dst[17], const char *src)
+{
+	memcpy(dst, src, 16);
+	dst[16] = '\0';
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the socket tools share: the common options (-p PID, -T, -j, -v,
+ * [interval [count]]), privilege and tracefs checks before loading, signal
+ * handling and the interval loop.
+ */
+#ifndef NETLENS_TOOL_H
+#define NETLENS_TOOL_H
+
+#include <argp.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "probe.h"
+
+struct tool_env {
+	bool verbose;
+	bool json;
+	bool timestamp;
+	int pid;		/* 0: all processes */
+	unsigned int interval;	/* 0: print once, at Ctrl-C */
+	unsigned int count;	/* intervals to print, 0: unlimited */
+	unsigned int npos;	/* positional arguments seen */
+	bool no_interval;	/* the tool takes no [interval [count]] */
+};
+
+#define TOOL_OPT_PID \
+	{ "pid", 'p', "PID", 0, "Trace this process (TGID) only", 0 }
+#define TOOL_OPT_COMMON \
+	{ "timestamp", 'T', NULL, 0, "Include timestamps (HH:MM:SS)", 0 }, \
+	{ "json", 'j', NULL, 0, "Print JSON lines instead of text", 0 }, \
+	{ "verbose", 'v', NULL, 0, "Verbose debug output (libbpf)", 0 }, \
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 }
+
+/*
+ * Handle -p, -T, -j, -v, -h and the [interval [count]] positionals for
+ * @env; ARGP_ERR_UNKNOWN for anything else.  Bad values are usage errors
+ * (exit 2, argp_err_exit_status).
+ */
+error_t tool_parse_common(int key, char *arg, struct argp_state *state,
+			  struct tool_env *env);
+
+/* Set by SIGINT/SIGTERM. */
+extern volatile sig_atomic_t tool_exiting;
+
+/*
+ * Before opening the skeleton: libbpf logging (-v), privileges, tracefs,
+ * signal handlers.  Prints why and returns false when the tool cannot run.
+ */
+bool tool_prepare(const char *tool, const struct tool_env *env);
+
+/*
+ * Wait for the next report: @env->interval seconds, or until Ctrl-C when
+ * there is no interval.  Returns false when this is the last report
+ * (Ctrl-C or count reached); @reports counts the reports printed so far.
+ */
+bool tool_wait(const struct tool_env *env, unsigned int reports);
+
+/* "HH:MM:SS" now. */
+const char *tool_time(void);
+
+/* The readiness line ("Tracing ..."): stdout in text mode, stderr with -j. */
+void tool_ready(const struct tool_env *env, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Copy a BPF-side comm (not necessarily terminated) into 16+1 bytes. */
+void tool_comm(char dst[17], const char *src);
+
+#endif
