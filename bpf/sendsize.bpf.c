@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sock_common.h"
+#include "log2.bpf.h"
 
 #define HIST_SLOTS	64
 #define H_TCP		0
@@ -41,20 +42,6 @@ struct sock_msg_length_ctx {
 	int ret;
 	int flags;
 };
-
-/* log2 slot without __builtin_clzll (clang 14 crashes on it for BPF). */
-static __always_inline __u32 log2_slot(__u64 v)
-{
-	__u32 slot = 0;
-
-	if (v >= 1ULL << 32) { v >>= 32; slot += 32; }
-	if (v >= 1ULL << 16) { v >>= 16; slot += 16; }
-	if (v >= 1ULL << 8) { v >>= 8; slot += 8; }
-	if (v >= 1ULL << 4) { v >>= 4; slot += 4; }
-	if (v >= 1ULL << 2) { v >>= 2; slot += 2; }
-	if (v >= 1ULL << 1) { v >>= 1; slot += 1; }
-	return v ? slot + 1 : 0;
-}
 
 static __always_inline int record(__u32 which, __u64 size)
 {

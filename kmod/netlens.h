@@ -13,6 +13,10 @@ int netlens_hist_reset(u32 id);
 
 int netlens_kfuncs_register(void);
 
+int netlens_skb_init(void);
+void netlens_skb_exit(void);
+void netlens_skb_stats(struct netlens_skb_stats *st);
+
 int netlens_chardev_init(void);
 void netlens_chardev_exit(void);
 

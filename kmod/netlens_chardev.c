@@ -72,6 +72,14 @@ static long netlens_ioctl_selftest(void __user *arg)
 	return 0;
 }
 
+static long netlens_ioctl_skb_stats(void __user *arg)
+{
+	struct netlens_skb_stats st;
+
+	netlens_skb_stats(&st);
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
 static long netlens_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -86,6 +94,8 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 		return netlens_ioctl_hist_reset(uarg);
 	case NETLENS_IOC_SELFTEST:
 		return netlens_ioctl_selftest(uarg);
+	case NETLENS_IOC_SKB_STATS:
+		return netlens_ioctl_skb_stats(uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -2,7 +2,8 @@
 /*
  * netlens: low-overhead networking observability hooks for BPF tools.
  *
- * Registers, in order: the histograms, the kfuncs that fill them, the
+ * Registers, in order: the histograms, the skb tracker (its hooks are armed
+ * later, only while its tracepoints have consumers), the kfuncs, the
  * /dev/netlens character device and the "netlens" generic netlink family.
  * Exit and failed init unwind in reverse.
  */
@@ -21,17 +22,21 @@ static int __init netlens_init(void)
 	if (err)
 		return err;
 
+	err = netlens_skb_init();
+	if (err)
+		goto err_free_hists;
+
 	/* kfuncs cannot be unregistered: they go with the module's BTF. */
 	err = netlens_kfuncs_register();
 	if (err) {
 		pr_warn("cannot register kfuncs: %d\n", err);
-		goto err_free_hists;
+		goto err_stop_skb;
 	}
 
 	err = netlens_chardev_init();
 	if (err) {
 		pr_warn("cannot register /dev/%s: %d\n", NETLENS_DEVICE_NAME, err);
-		goto err_free_hists;
+		goto err_stop_skb;
 	}
 
 	err = netlens_genl_init();
@@ -45,6 +50,8 @@ static int __init netlens_init(void)
 
 err_unregister_chardev:
 	netlens_chardev_exit();
+err_stop_skb:
+	netlens_skb_exit();
 err_free_hists:
 	netlens_hist_exit();
 	return err;
@@ -54,6 +61,7 @@ static void __exit netlens_exit(void)
 {
 	netlens_genl_exit();
 	netlens_chardev_exit();
+	netlens_skb_exit();
 	netlens_hist_exit();
 }
 

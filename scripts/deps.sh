@@ -12,7 +12,7 @@ packages=(
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.1
 	# VM runner and in-guest workloads
-	qemu-system-x86 busybox-static iproute2 iw hostapd wireless-regdb
+	qemu-system-x86 busybox-static iproute2 ethtool iw hostapd wireless-regdb
 	procps
 )
 

@@ -158,6 +158,11 @@ mount -t debugfs debugfs /mnt/sys/kernel/debug
 mount -t bpf bpf /mnt/sys/fs/bpf
 mount -t cgroup2 cgroup2 /mnt/sys/fs/cgroup
 hostname vmtest
+# Module autoloading (ip link add ... type veth) runs the modprobe helper in
+# this initramfs: hand it to the host's modprobe and modules.
+printf '#!/bin/sh\nexec chroot /mnt /sbin/modprobe "$@"\n' >/bin/modprobe-chroot
+chmod +x /bin/modprobe-chroot
+echo /bin/modprobe-chroot >/proc/sys/kernel/modprobe
 ip link set lo up 2>/dev/null
 
 if [ "$SHELL_MODE" = 1 ]; then

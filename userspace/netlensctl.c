@@ -37,6 +37,7 @@ static const char doc[] =
 "  info         module version and ABI, through /dev/netlens and netlink\n"
 "  hist NAME    print module histogram NAME\n"
 "  reset NAME   zero module histogram NAME\n"
+"  skb          counters of the sk_buff tracker behind netlens:skb_alloc/free\n"
 "  selftest     end-to-end check: a BPF tp_btf program on netlens:selftest\n"
 "               feeds the netlens_hist_add kfunc; the histogram read back\n"
 "               through /dev/netlens must match what was fired\n"
@@ -205,6 +206,32 @@ static int cmd_hist(bool reset)
 	return 0;
 }
 
+static int cmd_skb(void)
+{
+	struct netlens_skb_stats st;
+	int fd, ret;
+
+	fd = open_dev();
+	if (fd < 0)
+		return 1;
+	ret = netlens_dev_skb_stats(fd, &st);
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "netlensctl: NETLENS_IOC_SKB_STATS: %s\n", strerror(-ret));
+		return 1;
+	}
+	printf(env.json ?
+	       "{\"armed\":%u,\"hooks_missing\":%u,\"allocs\":%llu,\"frees\":%llu,\"live\":%llu,\"table_full\":%llu,\"unpaired_reuse\":%llu,\"arm_count\":%llu,\"hook_missed\":%llu}\n" :
+	       "armed %u\nhooks_missing 0x%x\nallocs %llu\nfrees %llu\nlive %llu\ntable_full %llu\nunpaired_reuse %llu\narm_count %llu\nhook_missed %llu\n",
+	       st.armed, st.hooks_missing, (unsigned long long)st.allocs,
+	       (unsigned long long)st.frees, (unsigned long long)st.live,
+	       (unsigned long long)st.table_full,
+	       (unsigned long long)st.unpaired_reuse,
+	       (unsigned long long)st.arm_count,
+	       (unsigned long long)st.hook_missed);
+	return 0;
+}
+
 static int cmd_selftest(void)
 {
 	struct netlens_selftest_bpf *skel = NULL;
@@ -298,6 +325,8 @@ int main(int argc, char **argv)
 		return cmd_hist(true);
 	if (!strcmp(env.command, "selftest"))
 		return cmd_selftest();
+	if (!strcmp(env.command, "skb"))
+		return cmd_skb();
 	fprintf(stderr, "netlensctl: unknown command '%s' (see --help)\n", env.command);
 	return EXIT_USAGE;
 }

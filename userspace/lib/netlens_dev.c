@@ -85,3 +85,9 @@ int netlens_dev_selftest(int fd, unsigned long long value)
 
 	return do_ioctl(fd, NETLENS_IOC_SELFTEST, &st);
 }
+
+int netlens_dev_skb_stats(int fd, struct netlens_skb_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	return do_ioctl(fd, NETLENS_IOC_SKB_STATS, st);
+}

@@ -19,6 +19,7 @@ int netlens_dev_info(int fd, struct netlens_info *info);
 int netlens_dev_hist_read(int fd, unsigned int id, struct netlens_hist *hist);
 int netlens_dev_hist_reset(int fd, unsigned int id);
 int netlens_dev_selftest(int fd, unsigned long long value);
+int netlens_dev_skb_stats(int fd, struct netlens_skb_stats *st);
 
 /* Name of histogram @id ("skb_lifetime_ns", ...), NULL if unknown. */
 const char *netlens_hist_name(unsigned int id);

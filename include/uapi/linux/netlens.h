@@ -57,6 +57,46 @@ struct netlens_info {
 	__u32 hist_count;		/* out: NETLENS_HIST_COUNT */
 };
 
+/*
+ * Where an sk_buff came into use (netlens:skb_alloc "path") and where it was
+ * released (netlens:skb_free "free_path").
+ */
+enum netlens_skb_alloc_path {
+	NETLENS_SKB_ALLOC_SKB = 0,	/* alloc_skb() and its users (copy, ...) */
+	NETLENS_SKB_ALLOC_BUILD,	/* build_skb() around an existing buffer */
+	NETLENS_SKB_ALLOC_CLONE,	/* skb_clone() from the slab */
+	NETLENS_SKB_ALLOC_FCLONE,	/* alloc_skb_fclone(): a fast-clone pair */
+	NETLENS_SKB_ALLOC_FCLONE_CLONE,	/* skb_clone() taking the pair's twin */
+	NETLENS_SKB_ALLOC_NAPI,		/* napi_alloc_skb(): per-CPU NAPI cache */
+	NETLENS_SKB_ALLOC_NAPI_BUILD,	/* napi_build_skb(): per-CPU NAPI cache */
+	NETLENS_SKB_ALLOC_OTHER,	/* any other user of the skbuff caches */
+
+	NETLENS_SKB_ALLOC_PATHS		/* number of allocation paths */
+};
+
+enum netlens_skb_free_path {
+	NETLENS_SKB_FREE_SLAB = 0,	/* kfree_skbmem() back to the slab */
+	NETLENS_SKB_FREE_FCLONE,	/* kfree_skbmem() of one of a pair */
+	NETLENS_SKB_FREE_NAPI_CACHE,	/* into the per-CPU NAPI cache */
+	NETLENS_SKB_FREE_BULK,		/* kmem_cache_free_bulk() of skb lists */
+	NETLENS_SKB_FREE_DIRECT,	/* kmem_cache_free() elsewhere (stolen head) */
+
+	NETLENS_SKB_FREE_PATHS		/* number of release paths */
+};
+
+/* Argument of NETLENS_IOC_SKB_STATS: the skb tracker's counters. */
+struct netlens_skb_stats {
+	__u32 armed;			/* 1 while skb hooks are armed */
+	__u32 hooks_missing;		/* hooks that could not be placed */
+	__u64 allocs;			/* netlens:skb_alloc events */
+	__u64 frees;			/* netlens:skb_free events */
+	__u64 live;			/* sk_buffs tracked now */
+	__u64 table_full;		/* allocations not tracked: table full */
+	__u64 unpaired_reuse;		/* handed out again, release unseen */
+	__u64 arm_count;		/* times the hooks were armed */
+	__u64 hook_missed;		/* hook hits dropped (kprobe nmissed) */
+};
+
 /* Bumped whenever a structure or ioctl above changes incompatibly. */
 #define NETLENS_ABI_VERSION	1
 
@@ -69,6 +109,8 @@ struct netlens_info {
 #define NETLENS_IOC_HIST_RESET	_IOW(NETLENS_IOC_MAGIC, 0x02, struct netlens_hist)
 /* Fire the netlens:selftest tracepoint once with the given value. */
 #define NETLENS_IOC_SELFTEST	_IOW(NETLENS_IOC_MAGIC, 0x03, struct netlens_selftest)
+/* Read the skb tracker's counters. */
+#define NETLENS_IOC_SKB_STATS	_IOR(NETLENS_IOC_MAGIC, 0x04, struct netlens_skb_stats)
 
 /*
  * Generic netlink family "netlens", laid out as the kernel's YNL-generated

@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * netlens:skb_alloc / netlens:skb_free are exact: drive UDP and TCP over
+ * loopback and over a veth pair into another network namespace (GRO on,
+ * so the NAPI paths run), then check with a BPF program that keeps its own
+ * pointer-keyed state that every free matched one alloc, that no pointer
+ * was handed out twice, that the module's ages agree, that everything the
+ * workload allocated was released, and that skblife's histogram total
+ * equals the lifetimes completed.
+ *
+ * The kernel's kmem:kmem_cache_alloc/free tracepoints are not a separate
+ * ground truth here: netlens hooks exactly those for the slab paths.  What
+ * they cannot see is checked by path: fast-clone twins (skb_clone of an
+ * fclone allocates nothing) must show up.  Neither loopback nor veth makes
+ * a driver allocate from the per-CPU NAPI cache: that path still needs a
+ * NAPI driver (virtio-net) in the guest to be tested.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "kselftest_harness.h"
+#include "../test_helpers.h"
+#include "netlens_dev.h"
+#include "skb_exact.skel.h"
+
+#define NS "netlens_skbtest"
+#define UDP_PORT 17001
+#define TCP_PORT 17002
+#define UDP_COUNT 2000
+#define TCP_COUNT 2000
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int wait_armed(int fd, int want)
+{
+	struct netlens_skb_stats st;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (netlens_dev_skb_stats(fd, &st))
+			return -1;
+		if ((int)st.armed == want)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/* Receiver: in namespace @ns (NULL: here); drains UDP_COUNT + TCP bytes. */
+static pid_t start_receiver(const char *ns, int ready_fd)
+{
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	if (ns) {
+		char path[128];
+		int nsfd;
+
+		snprintf(path, sizeof(path), "/var/run/netns/%s", ns);
+		nsfd = open(path, O_RDONLY);
+		if (nsfd < 0 || setns(nsfd, CLONE_NEWNET))
+			_exit(10);
+	}
+	{
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY) };
+		int u = socket(AF_INET, SOCK_DGRAM, 0), l = socket(AF_INET, SOCK_STREAM, 0);
+		int one = 1, rcv = 8 << 20, c, n = 0, got;
+		long total = 0;
+		char buf[65536];
+
+		setsockopt(u, SOL_SOCKET, SO_RCVBUFFORCE, &rcv, sizeof(rcv));
+		setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		a.sin_port = htons(UDP_PORT);
+		if (bind(u, (void *)&a, sizeof(a)))
+			_exit(11);
+		a.sin_port = htons(TCP_PORT);
+		if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+			_exit(12);
+		if (write(ready_fd, "r", 1) != 1)
+			_exit(13);
+		c = accept(l, NULL, NULL);
+		if (c < 0)
+			_exit(14);
+		while ((got = read(c, buf, sizeof(buf))) > 0)
+			total += got;
+		/* The sender sends UDP only after TCP is done. */
+		for (n = 0; n < UDP_COUNT; n++)
+			if (recv(u, buf, sizeof(buf), 0) < 0)
+				_exit(15);
+		_exit(total == (long)TCP_COUNT * 1000 ? 0 : 16);
+	}
+}
+
+static int run_traffic(struct __test_metadata *_metadata, const char *ns,
+		       const char *dst)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	char buf[1000] = { 0 }, r;
+	int p[2], t, u, i, st;
+	pid_t rx;
+
+	ASSERT_EQ(0, pipe(p));
+	rx = start_receiver(ns, p[1]);
+	ASSERT_LT(0, rx);
+	close(p[1]);
+	ASSERT_EQ(1, read(p[0], &r, 1)) TH_LOG("receiver did not start");
+	close(p[0]);
+
+	inet_pton(AF_INET, dst, &a.sin_addr);
+	a.sin_port = htons(TCP_PORT);
+	t = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_EQ(0, connect(t, (void *)&a, sizeof(a)));
+	for (i = 0; i < TCP_COUNT; i++)
+		ASSERT_EQ(sizeof(buf), write(t, buf, sizeof(buf)));
+	close(t);
+
+	a.sin_port = htons(UDP_PORT);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	for (i = 0; i < UDP_COUNT; i++) {
+		ASSERT_EQ(64, sendto(u, buf, 64, 0, (void *)&a, sizeof(a)));
+		if (i % 64 == 63)
+			usleep(1000);	/* stay within the receive buffer */
+	}
+	close(u);
+	ASSERT_EQ(rx, waitpid(rx, &st, 0));
+	ASSERT_TRUE(WIFEXITED(st));
+	return WEXITSTATUS(st);
+}
+
+FIXTURE(skb) {
+	struct skb_exact_bpf *skel;
+	int fd;
+	bool veth;
+};
+
+FIXTURE_SETUP(skb)
+{
+	struct bpf_link *link;
+
+	self->skel = NULL;
+	self->fd = -1;
+	if (!netlens_loaded())
+		SETUP_SKIP("netlens.ko not loaded on %s (the guests test it)",
+			   getenv("NETLENS_KVER") ?: "this kernel");
+	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, wait_armed(self->fd, 0)) TH_LOG("skb hooks armed with no consumer");
+
+	self->skel = skb_exact_bpf__open_and_load();
+	ASSERT_NE(NULL, self->skel);
+	self->skel->bss->test_tgid = getpid();
+	/* skb_free first: after this no release can pass unseen. */
+	link = bpf_program__attach(self->skel->progs.on_free);
+	ASSERT_NE(NULL, link);
+	self->skel->links.on_free = link;
+	link = bpf_program__attach(self->skel->progs.on_alloc);
+	ASSERT_NE(NULL, link);
+	self->skel->links.on_alloc = link;
+	self->skel->bss->alloc_attached_ns = mono_ns();
+	ASSERT_EQ(0, wait_armed(self->fd, 1)) TH_LOG("skb hooks not armed");
+
+	/* veth into a namespace, GRO on the receiving side: NAPI paths. */
+	run_cmd(NULL, 0, "ip netns del " NS " 2>/dev/null");
+	self->veth = !run_cmd(NULL, 0,
+		"ip netns add " NS " && ip link add nlv0 type veth peer name nlv1 netns " NS " && "
+		"ip addr add 10.199.0.1/24 dev nlv0 && ip link set nlv0 up && "
+		"ip -n " NS " addr add 10.199.0.2/24 dev nlv1 && ip -n " NS " link set nlv1 up && "
+		"ip -n " NS " link set lo up && "
+		"ip netns exec " NS " ethtool -K nlv1 gro on >/dev/null && ethtool -K nlv0 gro on >/dev/null");
+}
+
+FIXTURE_TEARDOWN(skb)
+{
+	run_cmd(NULL, 0, "ip link del nlv0 2>/dev/null; ip netns del " NS " 2>/dev/null");
+	skb_exact_bpf__destroy(self->skel);
+	if (self->fd >= 0) {
+		/* Last consumer gone: the hooks must go too (zero cost idle). */
+		EXPECT_EQ(0, wait_armed(self->fd, 0));
+		close(self->fd);
+	}
+}
+
+/* Everything in the live map born after @since is still allocated. */
+static unsigned int live_since(struct skb_exact_bpf *skel, __u64 since)
+{
+	int fd = bpf_map__fd(skel->maps.live);
+	__u64 key, next, *prev = NULL;
+	struct { __u64 ts; __u32 path; } v;
+	unsigned int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		if (!bpf_map_lookup_elem(fd, &next, &v) && v.ts > since)
+			n++;
+		key = next;
+		prev = &key;
+	}
+	return n;
+}
+
+static void check_exact(struct __test_metadata *_metadata, FIXTURE_DATA(skb) *self,
+			__u64 start)
+{
+	struct skb_exact_bpf *skel = self->skel;
+	struct netlens_skb_stats st;
+	unsigned int left;
+	int i;
+
+	/* Let deferred frees (TCP, RCU, NAPI) drain. */
+	for (i = 0; i < 50 && (left = live_since(skel, start)); i++)
+		usleep(100000);
+	ASSERT_EQ(0, netlens_dev_skb_stats(self->fd, &st));
+	TH_LOG("allocs %llu frees %llu (module %llu/%llu) paths: skb %llu build %llu clone %llu fclone %llu twin %llu napi %llu napi_build %llu other %llu; frees: slab %llu fclone %llu napi_cache %llu bulk %llu direct %llu",
+	       skel->bss->allocs, skel->bss->frees, st.allocs, st.frees,
+	       skel->bss->alloc_paths[0], skel->bss->alloc_paths[1],
+	       skel->bss->alloc_paths[2], skel->bss->alloc_paths[3],
+	       skel->bss->alloc_paths[4], skel->bss->alloc_paths[5],
+	       skel->bss->alloc_paths[6], skel->bss->alloc_paths[7],
+	       skel->bss->free_paths[0], skel->bss->free_paths[1],
+	       skel->bss->free_paths[2], skel->bss->free_paths[3],
+	       skel->bss->free_paths[4]);
+	EXPECT_EQ(0, left) TH_LOG("skbs of the workload never released");
+	EXPECT_EQ(0, skel->bss->dup_allocs);
+	EXPECT_EQ(0, skel->bss->orphan_frees);
+	EXPECT_EQ(0, skel->bss->age_mismatch);
+	EXPECT_EQ(0, st.table_full);
+	EXPECT_EQ(0, st.unpaired_reuse) TH_LOG("a release went by unseen");
+	EXPECT_EQ(0, st.hook_missed);
+	EXPECT_EQ(0, st.hooks_missing);
+	/* Every UDP datagram, and TCP segments (GSO: 64 KiB or less each). */
+	EXPECT_LE(UDP_COUNT + 30, skel->bss->allocs);
+	/* TCP transmits fast-clone pairs and clones the twin for each send. */
+	EXPECT_LT(0, skel->bss->alloc_paths[NETLENS_SKB_ALLOC_FCLONE]);
+	EXPECT_LT(0, skel->bss->alloc_paths[NETLENS_SKB_ALLOC_FCLONE_CLONE]);
+	EXPECT_LT(0, skel->bss->free_paths[NETLENS_SKB_FREE_FCLONE]);
+}
+
+TEST_F(skb, loopback_udp_tcp_exact)
+{
+	__u64 start = mono_ns();
+
+	ASSERT_EQ(0, run_traffic(_metadata, NULL, "127.0.0.1"));
+	check_exact(_metadata, self, start);
+}
+
+TEST_F(skb, veth_gro_exact)
+{
+	__u64 start = mono_ns();
+
+	if (!self->veth)
+		SKIP(return, "cannot set up a veth pair with GRO (iproute2/ethtool)");
+	ASSERT_EQ(0, run_traffic(_metadata, NS, "10.199.0.2"));
+	check_exact(_metadata, self, start);
+}
+
+TEST_F(skb, skblife_total_matches_lifetimes)
+{
+	char tool[512], pidstr[16], *p;
+	char *argv[] = { tool, "-j", "-p", pidstr, NULL };
+	struct bg_tool *t = calloc(1, sizeof(*t));
+	unsigned long long total = 0, before;
+
+	ASSERT_NE(NULL, t);
+	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
+	snprintf(pidstr, sizeof(pidstr), "%d", getpid());
+	ASSERT_EQ(0, bg_tool_start(t, argv, "Tracing sk_buff lifespans", 10000))
+		TH_LOG("skblife did not start: %s", t->out);
+	before = self->skel->bss->own_frees;
+	ASSERT_EQ(0, run_traffic(_metadata, NULL, "127.0.0.1"));
+	check_exact(_metadata, self, 0);
+	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+	p = strstr(t->out, "\"total\":");
+	ASSERT_NE(NULL, p) TH_LOG("%s", t->out);
+	total = strtoull(p + 8, NULL, 10);
+	/* Lifetimes of skbs this process allocated, as the BPF check saw them. */
+	EXPECT_EQ(self->skel->bss->own_frees - before, total);
+	EXPECT_LT(UDP_COUNT, total);
+	free(t);
+}
+
+TEST(skblife_bad_arguments)
+{
+	char tool[512], out[4096];
+
+	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s --bogus 2>&1", tool));
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -p notapid 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "invalid PID 'notapid'")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s 0 2>&1", tool));
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s 1 2 3 2>&1", tool));
+	if (!netlens_loaded()) {
+		EXPECT_EQ(1, run_cmd(out, sizeof(out), "%s 2>&1", tool));
+		EXPECT_NE(NULL, strstr(out, "netlens.ko is not loaded")) TH_LOG("%s", out);
+	}
+}
+
+TEST_HARNESS_MAIN

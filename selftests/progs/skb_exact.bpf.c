@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Test-only consumer of netlens:skb_alloc/skb_free that checks them the
+ * expensive way: a hash of live skbs keyed by pointer.  Every free must
+ * match one earlier alloc, no pointer may be allocated twice, and the
+ * module's age must agree with the time between the two events here.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <linux/netlens.h>
+
+struct live_skb {
+	__u64 ts;
+	__u32 path;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__type(key, __u64);
+	__type(value, struct live_skb);
+} live SEC(".maps");
+
+/* Set by the test once the alloc program is attached (CLOCK_MONOTONIC). */
+__u64 alloc_attached_ns = 0;
+/* The test's own process, for the skblife cross-check. */
+pid_t test_tgid = 0;
+
+__u64 allocs = 0, frees = 0, dup_allocs = 0, orphan_frees = 0;
+__u64 pre_attach_frees = 0, age_mismatch = 0, own_frees = 0;
+/* Indexed by path & 7: both enums have fewer than 8 members. */
+__u64 alloc_paths[8] = {};
+__u64 free_paths[8] = {};
+
+/* Both clocks are CLOCK_MONOTONIC; allow for TCG's jumpy time. */
+#define AGE_SLACK_NS (20 * 1000 * 1000ULL)
+
+SEC("tp_btf/skb_alloc")
+int BPF_PROG(on_alloc, const struct sk_buff *skb, unsigned int size, __u8 path,
+	     unsigned long caller)
+{
+	__u64 key = (__u64)skb;
+	struct live_skb v = { .ts = bpf_ktime_get_ns(), .path = path };
+
+	if (bpf_map_lookup_elem(&live, &key))
+		__sync_fetch_and_add(&dup_allocs, 1);
+	bpf_map_update_elem(&live, &key, &v, BPF_ANY);
+	__sync_fetch_and_add(&allocs, 1);
+	__sync_fetch_and_add(&alloc_paths[path & 7], 1);
+	return 0;
+}
+
+SEC("tp_btf/skb_free")
+int BPF_PROG(on_free, const struct sk_buff *skb, __u64 age_ns,
+	     unsigned int truesize, pid_t alloc_pid, __u8 alloc_path,
+	     __u8 free_path, unsigned long caller)
+{
+	__u64 key = (__u64)skb, now = bpf_ktime_get_ns(), mine;
+	struct live_skb *v;
+
+	__sync_fetch_and_add(&frees, 1);
+	__sync_fetch_and_add(&free_paths[free_path & 7], 1);
+	if (test_tgid && alloc_pid == test_tgid)
+		__sync_fetch_and_add(&own_frees, 1);
+	v = bpf_map_lookup_elem(&live, &key);
+	if (!v) {
+		/* Allocated before on_alloc was attached, or missed. */
+		if (now - age_ns < alloc_attached_ns || !alloc_attached_ns)
+			__sync_fetch_and_add(&pre_attach_frees, 1);
+		else
+			__sync_fetch_and_add(&orphan_frees, 1);
+		return 0;
+	}
+	mine = now - v->ts;
+	if (mine + AGE_SLACK_NS < age_ns || age_ns + AGE_SLACK_NS < mine ||
+	    v->path != alloc_path)
+		__sync_fetch_and_add(&age_mismatch, 1);
+	bpf_map_delete_elem(&live, &key);
+	return 0;
+}
+
+char LICENSE[] SEC("license") = "GPL";
