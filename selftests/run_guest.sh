@@ -25,5 +25,5 @@ for t in "${tests[@]}"; do
 	[ -x "$t" ] || { echo "run_guest: $t not built: run make tests" >&2; exit 1; }
 done
 
-COUNTS_FILE=${NETLENS_RESULTS:+$NETLENS_RESULTS/counts} \
+COUNTS_FILE=${COUNTS_FILE:-${NETLENS_RESULTS:+$NETLENS_RESULTS/counts}} \
 	exec "$REPO/selftests/run_tests.sh" -l "[$(uname -r)]" "${tests[@]}"
