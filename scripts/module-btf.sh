@@ -12,7 +12,8 @@ workdir=${3:-$(dirname "$ko")}
 
 die() { echo "module-btf: $*" >&2; exit 1; }
 
-has_btf() { readelf -S "$1" 2>/dev/null | grep -q ' \.BTF '; }
+# No grep -q: with pipefail, readelf killed by SIGPIPE would fail the check.
+has_btf() { readelf -S "$1" 2>/dev/null | grep ' \.BTF ' >/dev/null; }
 
 [ -f "$ko" ] || die "no such module: $ko"
 has_btf "$ko" && exit 0
@@ -42,7 +43,7 @@ if ! [ -s "$vmlinux" ]; then
 		esac
 		for off in $(LC_ALL=C grep -obUaP "$(printf "$magic" | od -An -tx1 | sed 's/ /\\x/g')" "$vmlinuz" | cut -d: -f1); do
 			tail -c +"$((off + 1))" "$vmlinuz" | $cmd >"$tmp" 2>/dev/null || true
-			if readelf -S "$tmp" 2>/dev/null | grep -q ' \.BTF '; then
+			if readelf -S "$tmp" 2>/dev/null | grep ' \.BTF ' >/dev/null; then
 				mv "$tmp" "$vmlinux"
 				break 2
 			fi

@@ -18,7 +18,7 @@ for k in 6.1 6.12; do
 	kver=$(cd /boot && ls vmlinuz-"$k".[0-9]* 2>/dev/null | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
 	ko=$BUILD/$kver/netlens.ko
 	[ -n "$kver" ] && [ -f "$ko" ]; result $? "module built for $k ($kver)"
-	readelf -S "$ko" 2>/dev/null | grep -q ' \.BTF '; result $? "module for $k carries BTF"
+	readelf -S "$ko" 2>/dev/null | grep ' \.BTF ' >/dev/null; result $? "module for $k carries BTF"
 	[ "$(modinfo -F vermagic "$ko" 2>/dev/null | cut -d' ' -f1)" = "$kver" ]; result $? "module for $k has vermagic $kver"
 done
 

@@ -49,9 +49,9 @@ for kver in "${kvers[@]}"; do
 	*.zst) zstd -qdc "$installed" >"$tmp" ;;
 	*) cp "$installed" "$tmp" 2>/dev/null ;;
 	esac
-	if readelf -S "$tmp" 2>/dev/null | grep -q ' \.BTF '; then ok "installed module for $kver has BTF"; else not_ok "installed module for $kver has BTF"; fi
+	if readelf -S "$tmp" 2>/dev/null | grep ' \.BTF ' >/dev/null; then ok "installed module for $kver has BTF"; else not_ok "installed module for $kver has BTF"; fi
 	rm -f "$tmp"
-	if modinfo -k "$kver" -F version netlens 2>/dev/null | grep -qx "$VERSION"; then
+	if modinfo -k "$kver" -F version netlens 2>/dev/null | grep -x "$VERSION" >/dev/null; then
 		ok "modinfo -k $kver netlens finds version $VERSION"
 	else
 		not_ok "modinfo -k $kver netlens finds version $VERSION"
