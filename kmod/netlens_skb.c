@@ -27,7 +27,7 @@
 #include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
-#include <linux/kprobes.h>
+#include <linux/ftrace.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/percpu.h>
@@ -54,6 +54,7 @@ struct netlens_skb_entry {
 	u64 birth_ns;
 	pid_t pid;			/* allocating process, 0 if softirq */
 	u8 path;			/* enum netlens_skb_alloc_path */
+	u8 fresh;			/* from the slab, not yet constructed */
 };
 
 /* Call site -> allocation path, classified once by symbol name. */
@@ -65,19 +66,6 @@ struct netlens_site {
 struct netlens_skb_cpu_stats {
 	u64 allocs;
 	u64 frees;
-};
-
-/* A kprobe or kretprobe placed while armed. */
-struct netlens_hook {
-	const char *symbol;
-	kprobe_pre_handler_t pre;
-	kretprobe_handler_t entry;
-	kretprobe_handler_t ret;
-	size_t data_size;
-	u32 bit;			/* in hooks_missing */
-	bool registered;
-	struct kprobe kp;
-	struct kretprobe krp;
 };
 
 static struct {
@@ -96,6 +84,9 @@ static struct {
 	u32 hooks_missing;
 	bool armed;
 	bool tracepoints_registered;
+	/* One per arming: ftrace_ops are not reusable once their filter is freed. */
+	struct ftrace_ops *ftrace_ops;
+	bool ftrace_registered;
 
 	atomic_t consumers;
 	struct mutex lock;		/* armed, table, hooks */
@@ -109,21 +100,32 @@ static struct netlens_skb_entry *netlens_skb_bucket(const void *skb)
 	return &nl_skb.table[hash_ptr(skb, nl_skb.bits) * NETLENS_SKB_WAYS];
 }
 
-static void netlens_skb_born(const void *skb, u8 path, unsigned int size,
-			     unsigned long caller)
+static struct netlens_skb_entry *netlens_skb_lookup(const void *skb)
 {
-	struct netlens_skb_entry *bucket = netlens_skb_bucket(skb), *e;
+	struct netlens_skb_entry *bucket = netlens_skb_bucket(skb);
+	int i;
+
+	for (i = 0; i < NETLENS_SKB_WAYS; i++)
+		if (READ_ONCE(bucket[i].skb) == (unsigned long)skb)
+			return &bucket[i];
+	return NULL;
+}
+
+/* @fresh: from the slab, __build_skb_around() will construct it next. */
+static void netlens_skb_born(const void *skb, u8 path, unsigned int size,
+			     unsigned long caller, bool fresh)
+{
+	struct netlens_skb_entry *bucket, *e;
 	unsigned long key = (unsigned long)skb;
 	int i;
 
 	/* Still tracked: its release went by unseen. */
-	for (i = 0; i < NETLENS_SKB_WAYS; i++) {
-		e = &bucket[i];
-		if (READ_ONCE(e->skb) == key) {
-			atomic64_inc(&nl_skb.unpaired_reuse);
-			goto fill;
-		}
+	e = netlens_skb_lookup(skb);
+	if (e) {
+		atomic64_inc(&nl_skb.unpaired_reuse);
+		goto fill;
 	}
+	bucket = netlens_skb_bucket(skb);
 	for (i = 0; i < NETLENS_SKB_WAYS; i++) {
 		e = &bucket[i];
 		if (!READ_ONCE(e->skb) && !cmpxchg(&e->skb, 0, key))
@@ -137,6 +139,7 @@ fill:
 	e->birth_ns = ktime_get_ns();
 	e->pid = in_task() ? task_tgid_nr(current) : 0;
 	e->path = path;
+	WRITE_ONCE(e->fresh, fresh);
 	this_cpu_inc(nl_skb.stats->allocs);
 	trace_skb_alloc(skb, size, path, caller);
 }
@@ -145,28 +148,22 @@ fill:
 static void netlens_skb_released(const struct sk_buff *skb, int truesize,
 				 u8 free_path, unsigned long caller)
 {
-	struct netlens_skb_entry *bucket = netlens_skb_bucket(skb), *e;
-	unsigned long key = (unsigned long)skb;
+	struct netlens_skb_entry *e = netlens_skb_lookup(skb);
 	u64 birth;
 	pid_t pid;
 	u8 path;
-	int i;
 
-	for (i = 0; i < NETLENS_SKB_WAYS; i++) {
-		e = &bucket[i];
-		if (READ_ONCE(e->skb) != key)
-			continue;
-		birth = e->birth_ns;
-		pid = e->pid;
-		path = e->path;
-		/* Fields read before the slot can be claimed again. */
-		smp_store_release(&e->skb, 0);
-		this_cpu_inc(nl_skb.stats->frees);
-		trace_skb_free(skb, ktime_get_ns() - birth,
-			       truesize < 0 ? READ_ONCE(skb->truesize) : truesize,
-			       pid, path, free_path, caller);
+	if (!e)
 		return;
-	}
+	birth = e->birth_ns;
+	pid = e->pid;
+	path = e->path;
+	/* Fields read before the slot can be claimed again. */
+	smp_store_release(&e->skb, 0);
+	this_cpu_inc(nl_skb.stats->frees);
+	trace_skb_free(skb, ktime_get_ns() - birth,
+		       truesize < 0 ? READ_ONCE(skb->truesize) : truesize,
+		       pid, path, free_path, caller);
 }
 
 /* ---- which path: by the name of the function that called ----------------- */
@@ -187,6 +184,7 @@ static u8 netlens_path_of_symbol(const char *name, u8 napi)
 	};
 	int i;
 
+	/* Constructed without a slab birth: out of the per-CPU NAPI cache. */
 	if (napi)
 		return strcmp(name, "__alloc_skb") ? NETLENS_SKB_ALLOC_NAPI_BUILD :
 						     NETLENS_SKB_ALLOC_NAPI;
@@ -196,11 +194,22 @@ static u8 netlens_path_of_symbol(const char *name, u8 napi)
 	return NETLENS_SKB_ALLOC_OTHER;
 }
 
-/* Few call sites exist: each is looked up in kallsyms once. */
-static u8 netlens_classify(unsigned long addr, bool napi)
+static u8 netlens_fn_of_symbol(const char *name);
+
+enum netlens_addr_kind {
+	ADDR_ALLOC_SITE,	/* a call site of kmem_cache_alloc() */
+	ADDR_NAPI_SITE,		/* a call site of __build_skb_around() */
+	ADDR_HOOKED_FN,		/* the entry of a hooked function */
+};
+
+/*
+ * What an address means, looked up in kallsyms once per address (there
+ * are few) and remembered; the kinds never share an address.
+ */
+static u8 netlens_addr_class(unsigned long addr, enum netlens_addr_kind kind)
 {
 	char name[KSYM_SYMBOL_LEN];
-	u8 path;
+	u8 value;
 	int i;
 
 	for (i = 0; i < NETLENS_SITES; i++) {
@@ -208,11 +217,11 @@ static u8 netlens_classify(unsigned long addr, bool napi)
 		unsigned long cur = READ_ONCE(site->addr);
 
 		if (cur == addr) {
-			/* Pairs with the release that publishes the path. */
-			u8 p = smp_load_acquire(&site->path_plus_one);
+			/* Pairs with the release that publishes the value. */
+			u8 v = smp_load_acquire(&site->path_plus_one);
 
-			if (p)
-				return p - 1;
+			if (v)
+				return v - 1;
 			break;
 		}
 		if (!cur)
@@ -221,20 +230,31 @@ static u8 netlens_classify(unsigned long addr, bool napi)
 
 	sprint_symbol_no_offset(name, addr);
 	strreplace(name, ' ', '\0');	/* "name [module]" */
-	path = netlens_path_of_symbol(name, napi);
+	value = kind == ADDR_HOOKED_FN ? netlens_fn_of_symbol(name) :
+		netlens_path_of_symbol(name, kind == ADDR_NAPI_SITE);
 
 	for (i = 0; i < NETLENS_SITES; i++) {
 		struct netlens_site *site = &nl_skb.sites[i];
 
 		if (!READ_ONCE(site->addr) && !cmpxchg(&site->addr, 0, addr)) {
-			/* Publish the path after the address is claimed. */
-			smp_store_release(&site->path_plus_one, path + 1);
+			/* Publish the value after the address is claimed. */
+			smp_store_release(&site->path_plus_one, value + 1);
 			break;
 		}
 		if (READ_ONCE(site->addr) == addr)
 			break;
 	}
-	return path;
+	return value;
+}
+
+static u8 netlens_classify(unsigned long addr, bool napi)
+{
+	return netlens_addr_class(addr, napi ? ADDR_NAPI_SITE : ADDR_ALLOC_SITE);
+}
+
+static u8 netlens_classify_fn(unsigned long ip)
+{
+	return netlens_addr_class(ip, ADDR_HOOKED_FN);
 }
 
 /* ---- hooks ------------------------------------------------------------------ */
@@ -247,10 +267,10 @@ static void netlens_kmem_alloc_probe(void *data, unsigned long call_site,
 		return;
 	if (s == nl_skb.fclone_cache)
 		netlens_skb_born(ptr, NETLENS_SKB_ALLOC_FCLONE,
-				 nl_skb.fclone_size, call_site);
+				 nl_skb.fclone_size, call_site, true);
 	else
 		netlens_skb_born(ptr, netlens_classify(call_site, false),
-				 nl_skb.head_size, call_site);
+				 nl_skb.head_size, call_site, true);
 }
 
 static void netlens_kmem_free_probe(void *data, unsigned long call_site,
@@ -261,195 +281,172 @@ static void netlens_kmem_free_probe(void *data, unsigned long call_site,
 	netlens_skb_released(ptr, -1, NETLENS_SKB_FREE_DIRECT, call_site);
 }
 
-static unsigned long netlens_entry_caller(struct pt_regs *regs)
-{
-	/* At function entry the return address is on top of the stack. */
-	return regs_get_kernel_stack_nth(regs, 0);
-}
+/*
+ * Function entry hooks share one ftrace_ops.  Unlike kprobes, which drop a
+ * hit while another kprobe handler runs on the CPU (a softirq doing NAPI
+ * work inside a process-context handler), ftrace lets task, softirq, irq
+ * and NMI contexts nest: no hit is lost.  Only entries are hooked, so no
+ * kretprobe is needed either.
+ */
+enum netlens_fn {
+	FN_BUILD_SKB_AROUND,	/* every skb constructed around a buffer */
+	FN_SKB_CLONE,		/* fast-clone twins come into use here */
+	FN_KFREE_SKBMEM,
+	FN_FREE_BULK,
+	FN_NAPI_PUT,
+	/* Where napi_skb_cache_put() is inlined (6.1), its callers: */
+	FN_KFREE_SKB_DEFER,
+	FN_STOLEN_HEAD,
+	FN_NAPI_CONSUME,
+	FN_COUNT,
+	FN_UNKNOWN = FN_COUNT
+};
 
-/* kfree_skbmem(skb): every release that is not through the NAPI cache. */
-static int netlens_kfree_skbmem_pre(struct kprobe *p, struct pt_regs *regs)
-{
-	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
+static const char *const netlens_fn_names[FN_COUNT] = {
+	[FN_BUILD_SKB_AROUND] = "__build_skb_around",
+	[FN_SKB_CLONE] = "skb_clone",
+	[FN_KFREE_SKBMEM] = "kfree_skbmem",
+	[FN_FREE_BULK] = "kmem_cache_free_bulk",
+	[FN_NAPI_PUT] = "napi_skb_cache_put",
+	[FN_KFREE_SKB_DEFER] = "__kfree_skb_defer",
+	[FN_STOLEN_HEAD] = "napi_skb_free_stolen_head",
+	[FN_NAPI_CONSUME] = "napi_consume_skb",
+};
 
-	netlens_skb_released(skb, -1, skb->fclone == SKB_FCLONE_UNAVAILABLE ?
-			     NETLENS_SKB_FREE_SLAB : NETLENS_SKB_FREE_FCLONE,
-			     netlens_entry_caller(regs));
-	return 0;
-}
-
-/* napi_skb_cache_put(skb), or a caller that always reaches it. */
-static int netlens_napi_put_pre(struct kprobe *p, struct pt_regs *regs)
+static u8 netlens_fn_of_symbol(const char *name)
 {
-	netlens_skb_released((struct sk_buff *)regs_get_kernel_argument(regs, 0),
-			     -1, NETLENS_SKB_FREE_NAPI_CACHE,
-			     netlens_entry_caller(regs));
-	return 0;
+	int i;
+
+	for (i = 0; i < FN_COUNT; i++)
+		if (!strcmp(name, netlens_fn_names[i]))
+			return i;
+	return FN_UNKNOWN;
 }
 
 /*
- * napi_consume_skb(skb, budget), where napi_skb_cache_put() is inlined:
- * it puts the skb into the NAPI cache when budget != 0, it holds the last
- * reference and the skb is no fast clone (those go to kfree_skbmem()).
- * Decide at entry, while the skb is intact; release at return.
+ * An skb is constructed around its buffer: slab skbs were born a moment
+ * ago by the kmem hook ("fresh"); one out of the per-CPU NAPI cache is
+ * born here.
  */
-struct netlens_consume_data {
-	struct sk_buff *skb;
-	int truesize;
-};
-
-static int netlens_napi_consume_entry(struct kretprobe_instance *ri,
-				      struct pt_regs *regs)
+static void netlens_on_build_skb_around(struct sk_buff *skb, unsigned long caller)
 {
-	struct netlens_consume_data *d = (void *)ri->data;
-	struct sk_buff *skb = (struct sk_buff *)regs_get_kernel_argument(regs, 0);
-	int budget = (int)regs_get_kernel_argument(regs, 1);
+	struct netlens_skb_entry *e = netlens_skb_lookup(skb);
 
-	if (!budget || skb->fclone != SKB_FCLONE_UNAVAILABLE ||
-	    refcount_read(&skb->users) != 1)
-		return 1;	/* no return handler */
-	d->skb = skb;
-	d->truesize = skb->truesize;
-	return 0;
+	if (e && READ_ONCE(e->fresh)) {
+		WRITE_ONCE(e->fresh, 0);
+		return;
+	}
+	netlens_skb_born(skb, netlens_classify(caller, true), nl_skb.head_size,
+			 caller, false);
 }
 
-static int netlens_napi_consume_ret(struct kretprobe_instance *ri,
-				    struct pt_regs *regs)
+/* skb_clone() of a fast clone whose twin is free takes the twin. */
+static void netlens_on_skb_clone(struct sk_buff *skb, unsigned long caller)
 {
-	struct netlens_consume_data *d = (void *)ri->data;
+	struct sk_buff_fclones *fclones;
 
-	netlens_skb_released(d->skb, d->truesize, NETLENS_SKB_FREE_NAPI_CACHE,
-			     get_kretprobe_retaddr(ri));
-	return 0;
-}
-
-/* napi_skb_cache_get(): an skb out of the per-CPU NAPI cache. */
-static int netlens_napi_get_ret(struct kretprobe_instance *ri,
-				struct pt_regs *regs)
-{
-	void *skb = (void *)regs_return_value(regs);
-	unsigned long caller = get_kretprobe_retaddr(ri);
-
-	if (skb)
-		netlens_skb_born(skb, netlens_classify(caller, true),
-				 nl_skb.head_size, caller);
-	return 0;
-}
-
-/* skb_clone() of a fast clone takes the pair's twin: no allocation. */
-static int netlens_skb_clone_ret(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
-{
-	struct sk_buff *n = (struct sk_buff *)regs_return_value(regs);
-
-	if (n && n->fclone == SKB_FCLONE_CLONE)
-		netlens_skb_born(n, NETLENS_SKB_ALLOC_FCLONE_CLONE,
-				 nl_skb.head_size, get_kretprobe_retaddr(ri));
-	return 0;
+	if (skb->fclone != SKB_FCLONE_ORIG)
+		return;
+	fclones = container_of(skb, struct sk_buff_fclones, skb1);
+	if (refcount_read(&fclones->fclone_ref) == 1)
+		netlens_skb_born(&fclones->skb2, NETLENS_SKB_ALLOC_FCLONE_CLONE,
+				 nl_skb.head_size, caller, false);
 }
 
 /* kmem_cache_free_bulk(s, size, p): kfree_skb_list() frees this way. */
-static int netlens_free_bulk_pre(struct kprobe *p, struct pt_regs *regs)
+static void netlens_on_free_bulk(struct kmem_cache *s, size_t size, void **objs,
+				 unsigned long caller)
 {
-	struct kmem_cache *s = (struct kmem_cache *)regs_get_kernel_argument(regs, 0);
-	size_t i, size = regs_get_kernel_argument(regs, 1);
-	void **objs = (void **)regs_get_kernel_argument(regs, 2);
-	unsigned long caller;
+	size_t i;
 
 	if (likely(s != nl_skb.head_cache))
-		return 0;
-	caller = netlens_entry_caller(regs);
+		return;
 	for (i = 0; i < size; i++)
 		if (objs[i])
 			netlens_skb_released(objs[i], -1, NETLENS_SKB_FREE_BULK, caller);
-	return 0;
 }
 
-enum {
-	HOOK_NAPI_GET,
-	HOOK_SKB_CLONE,
-	HOOK_KFREE_SKBMEM,
-	HOOK_FREE_BULK,
-	HOOK_NAPI_PUT,
-	/* Where napi_skb_cache_put() cannot be probed (inlined, 6.1): */
-	HOOK_KFREE_SKB_DEFER,
-	HOOK_STOLEN_HEAD,
-	HOOK_NAPI_CONSUME,
-	HOOK_COUNT
-};
-
-static struct netlens_hook netlens_hooks[HOOK_COUNT] = {
-	[HOOK_NAPI_GET] = { .symbol = "napi_skb_cache_get", .ret = netlens_napi_get_ret },
-	[HOOK_SKB_CLONE] = { .symbol = "skb_clone", .ret = netlens_skb_clone_ret },
-	[HOOK_KFREE_SKBMEM] = { .symbol = "kfree_skbmem", .pre = netlens_kfree_skbmem_pre },
-	[HOOK_FREE_BULK] = { .symbol = "kmem_cache_free_bulk", .pre = netlens_free_bulk_pre },
-	[HOOK_NAPI_PUT] = { .symbol = "napi_skb_cache_put", .pre = netlens_napi_put_pre },
-	[HOOK_KFREE_SKB_DEFER] = { .symbol = "__kfree_skb_defer", .pre = netlens_napi_put_pre },
-	[HOOK_STOLEN_HEAD] = { .symbol = "napi_skb_free_stolen_head", .pre = netlens_napi_put_pre },
-	[HOOK_NAPI_CONSUME] = { .symbol = "napi_consume_skb",
-				.entry = netlens_napi_consume_entry,
-				.ret = netlens_napi_consume_ret,
-				.data_size = sizeof(struct netlens_consume_data) },
-};
-
-static int netlens_hook_register(struct netlens_hook *h)
+/*
+ * napi_consume_skb(skb, budget) where napi_skb_cache_put() is inlined: it
+ * puts the skb into the NAPI cache when budget != 0, it holds the last
+ * reference and the skb is no fast clone (those go to kfree_skbmem()).
+ */
+static void netlens_on_napi_consume(struct sk_buff *skb, int budget,
+				    unsigned long caller)
 {
-	int err;
-
-	if (h->ret) {
-		memset(&h->krp, 0, sizeof(h->krp));
-		h->krp.kp.symbol_name = h->symbol;
-		h->krp.entry_handler = h->entry;
-		h->krp.handler = h->ret;
-		h->krp.data_size = h->data_size;
-		/* Nested (process + softirq) calls on every CPU. */
-		h->krp.maxactive = 8 * num_possible_cpus();
-		err = register_kretprobe(&h->krp);
-	} else {
-		memset(&h->kp, 0, sizeof(h->kp));
-		h->kp.symbol_name = h->symbol;
-		h->kp.pre_handler = h->pre;
-		err = register_kprobe(&h->kp);
-	}
-	h->registered = !err;
-	return err;
-}
-
-static void netlens_hook_unregister(struct netlens_hook *h)
-{
-	if (!h->registered)
+	if (!budget || skb->fclone != SKB_FCLONE_UNAVAILABLE ||
+	    refcount_read(&skb->users) != 1)
 		return;
-	if (h->ret)
-		unregister_kretprobe(&h->krp);
-	else
-		unregister_kprobe(&h->kp);
-	h->registered = false;
+	netlens_skb_released(skb, -1, NETLENS_SKB_FREE_NAPI_CACHE, caller);
 }
 
-static u64 netlens_hooks_missed(void)
+static void notrace netlens_ftrace_entry(unsigned long ip, unsigned long parent_ip,
+					 struct ftrace_ops *op,
+					 struct ftrace_regs *fregs)
 {
-	u64 missed = 0;
-	int i;
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	unsigned long arg0, arg1;
 
-	for (i = 0; i < HOOK_COUNT; i++) {
-		struct netlens_hook *h = &netlens_hooks[i];
+	if (WARN_ON_ONCE(!regs))
+		return;
+	arg0 = regs_get_kernel_argument(regs, 0);
+	arg1 = regs_get_kernel_argument(regs, 1);
 
-		if (!h->registered)
-			continue;
-		missed += h->ret ? h->krp.nmissed + h->krp.kp.nmissed :
-				   h->kp.nmissed;
+	switch (netlens_classify_fn(ip)) {
+	case FN_BUILD_SKB_AROUND:
+		netlens_on_build_skb_around((struct sk_buff *)arg0, parent_ip);
+		break;
+	case FN_SKB_CLONE:
+		netlens_on_skb_clone((struct sk_buff *)arg0, parent_ip);
+		break;
+	case FN_KFREE_SKBMEM: {
+		struct sk_buff *skb = (struct sk_buff *)arg0;
+
+		netlens_skb_released(skb, -1, skb->fclone == SKB_FCLONE_UNAVAILABLE ?
+				     NETLENS_SKB_FREE_SLAB : NETLENS_SKB_FREE_FCLONE,
+				     parent_ip);
+		break;
 	}
-	return missed;
+	case FN_FREE_BULK:
+		netlens_on_free_bulk((struct kmem_cache *)arg0, arg1,
+				     (void **)regs_get_kernel_argument(regs, 2),
+				     parent_ip);
+		break;
+	case FN_NAPI_PUT:
+	case FN_KFREE_SKB_DEFER:
+	case FN_STOLEN_HEAD:
+		netlens_skb_released((struct sk_buff *)arg0, -1,
+				     NETLENS_SKB_FREE_NAPI_CACHE, parent_ip);
+		break;
+	case FN_NAPI_CONSUME:
+		netlens_on_napi_consume((struct sk_buff *)arg0, (int)arg1, parent_ip);
+		break;
+	default:
+		break;
+	}
+}
+
+static int netlens_ftrace_filter(struct ftrace_ops *ops, enum netlens_fn fn)
+{
+	char name[32];
+
+	strscpy(name, netlens_fn_names[fn], sizeof(name));
+	return ftrace_set_filter(ops, name, strlen(name), 0);
 }
 
 /* ---- arming ------------------------------------------------------------------ */
 
 static void netlens_skb_disarm(void)
 {
-	int i;
-
-	for (i = HOOK_COUNT - 1; i >= 0; i--)
-		netlens_hook_unregister(&netlens_hooks[i]);
+	if (nl_skb.ftrace_registered) {
+		unregister_ftrace_function(nl_skb.ftrace_ops);
+		nl_skb.ftrace_registered = false;
+	}
+	if (nl_skb.ftrace_ops) {
+		ftrace_free_filter(nl_skb.ftrace_ops);
+		kfree(nl_skb.ftrace_ops);
+		nl_skb.ftrace_ops = NULL;
+	}
 	if (nl_skb.tracepoints_registered) {
 		unregister_trace_kmem_cache_free(netlens_kmem_free_probe, NULL);
 		unregister_trace_kmem_cache_alloc(netlens_kmem_alloc_probe, NULL);
@@ -464,7 +461,8 @@ static void netlens_skb_disarm(void)
 
 static int netlens_skb_arm(void)
 {
-	int err, i;
+	bool napi_put;
+	int err, fn;
 
 	nl_skb.bits = clamp(skb_table_bits, 10U, 22U);
 	nl_skb.table = kvcalloc(NETLENS_SKB_WAYS << nl_skb.bits,
@@ -473,6 +471,26 @@ static int netlens_skb_arm(void)
 		return -ENOMEM;
 	memset(nl_skb.sites, 0, sizeof(nl_skb.sites));
 	nl_skb.hooks_missing = 0;
+	nl_skb.ftrace_ops = kzalloc(sizeof(*nl_skb.ftrace_ops), GFP_KERNEL);
+	if (!nl_skb.ftrace_ops) {
+		err = -ENOMEM;
+		goto err_disarm;
+	}
+	nl_skb.ftrace_ops->func = netlens_ftrace_entry;
+	nl_skb.ftrace_ops->flags = FTRACE_OPS_FL_SAVE_REGS;
+
+	/* The callers stand in for napi_skb_cache_put() only where it is inlined. */
+	napi_put = !netlens_ftrace_filter(nl_skb.ftrace_ops, FN_NAPI_PUT);
+	for (fn = 0; fn < FN_COUNT; fn++) {
+		if (fn == FN_NAPI_PUT || (fn > FN_NAPI_PUT && napi_put))
+			continue;
+		err = netlens_ftrace_filter(nl_skb.ftrace_ops, fn);
+		if (err) {
+			nl_skb.hooks_missing |= BIT(fn);
+			pr_warn("cannot hook %s (%d): sk_buffs through it are not seen\n",
+				netlens_fn_names[fn], err);
+		}
+	}
 
 	err = register_trace_kmem_cache_alloc(netlens_kmem_alloc_probe, NULL);
 	if (err)
@@ -484,25 +502,17 @@ static int netlens_skb_arm(void)
 	}
 	nl_skb.tracepoints_registered = true;
 
-	for (i = 0; i < HOOK_COUNT; i++) {
-		struct netlens_hook *h = &netlens_hooks[i];
+	err = register_ftrace_function(nl_skb.ftrace_ops);
+	if (err)
+		goto err_disarm;
+	nl_skb.ftrace_registered = true;
 
-		/* The callers stand in for napi_skb_cache_put() only. */
-		if (i > HOOK_NAPI_PUT && netlens_hooks[HOOK_NAPI_PUT].registered)
-			continue;
-		err = netlens_hook_register(h);
-		if (err && i != HOOK_NAPI_PUT) {
-			nl_skb.hooks_missing |= BIT(i);
-			pr_warn("cannot hook %s (%d): sk_buffs through it are not seen\n",
-				h->symbol, err);
-		}
-	}
 	nl_skb.armed = true;
 	nl_skb.arm_count++;
 	return 0;
 
 err_disarm:
-	pr_warn("cannot register the kmem tracepoint probes: %d\n", err);
+	pr_warn("cannot arm the skb hooks: %d\n", err);
 	netlens_skb_disarm();
 	return err;
 }
@@ -553,7 +563,6 @@ void netlens_skb_stats(struct netlens_skb_stats *st)
 	st->armed = nl_skb.armed;
 	st->hooks_missing = nl_skb.hooks_missing;
 	st->arm_count = nl_skb.arm_count;
-	st->hook_missed = nl_skb.armed ? netlens_hooks_missed() : 0;
 	mutex_unlock(&nl_skb.lock);
 }
 

@@ -214,6 +214,10 @@ else
 fi
 qemu=(qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 2G
 	-nographic -no-reboot -nic none
+	# Two virtio-net NICs on a qemu hub of their own: a real NAPI driver for
+	# tests (move one into a namespace); frames never leave qemu.
+	-netdev hubport,id=hub0,hubid=0 -device virtio-net-pci,netdev=hub0,mac=52:54:00:6e:6c:01,romfile=
+	-netdev hubport,id=hub1,hubid=0 -device virtio-net-pci,netdev=hub1,mac=52:54:00:6e:6c:02,romfile=
 	-kernel "/boot/vmlinuz-$kver" -initrd "$outdir/initramfs.cpio.gz"
 	-append "console=ttyS0 panic=-1 oops=panic loglevel=4 rdinit=/init"
 	-fsdev local,id=hostroot,path=/,security_model=none,readonly=on,multidevs=remap

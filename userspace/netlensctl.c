@@ -221,14 +221,13 @@ static int cmd_skb(void)
 		return 1;
 	}
 	printf(env.json ?
-	       "{\"armed\":%u,\"hooks_missing\":%u,\"allocs\":%llu,\"frees\":%llu,\"live\":%llu,\"table_full\":%llu,\"unpaired_reuse\":%llu,\"arm_count\":%llu,\"hook_missed\":%llu}\n" :
-	       "armed %u\nhooks_missing 0x%x\nallocs %llu\nfrees %llu\nlive %llu\ntable_full %llu\nunpaired_reuse %llu\narm_count %llu\nhook_missed %llu\n",
+	       "{\"armed\":%u,\"hooks_missing\":%u,\"allocs\":%llu,\"frees\":%llu,\"live\":%llu,\"table_full\":%llu,\"unpaired_reuse\":%llu,\"arm_count\":%llu}\n" :
+	       "armed %u\nhooks_missing 0x%x\nallocs %llu\nfrees %llu\nlive %llu\ntable_full %llu\nunpaired_reuse %llu\narm_count %llu\n",
 	       st.armed, st.hooks_missing, (unsigned long long)st.allocs,
 	       (unsigned long long)st.frees, (unsigned long long)st.live,
 	       (unsigned long long)st.table_full,
 	       (unsigned long long)st.unpaired_reuse,
-	       (unsigned long long)st.arm_count,
-	       (unsigned long long)st.hook_missed);
+	       (unsigned long long)st.arm_count);
 	return 0;
 }
 

@@ -152,6 +152,19 @@ out:
 	return err;
 }
 
+/* Drops are never silent: runs BPF skipped because it was busy on the CPU. */
+static void report_misses(struct skblife_bpf *skel)
+{
+	struct bpf_prog_info info = {};
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.skb_free), &info, &len))
+		return;
+	if (info.recursion_misses)
+		fprintf(stderr, "skblife: %llu lifetimes not counted: the BPF program was already running on that CPU (nested softirq)\n",
+			(unsigned long long)info.recursion_misses);
+}
+
 /*
  * The module arms its skb hooks from a work item once a consumer attaches:
  * wait for that, so that "Tracing" means every lifetime is counted.
@@ -244,6 +257,7 @@ int main(int argc, char **argv)
 			break;
 	}
 
+	report_misses(skel);
 cleanup:
 	skblife_bpf__destroy(skel);
 	return err ? 1 : 0;

@@ -94,7 +94,6 @@ struct netlens_skb_stats {
 	__u64 table_full;		/* allocations not tracked: table full */
 	__u64 unpaired_reuse;		/* handed out again, release unseen */
 	__u64 arm_count;		/* times the hooks were armed */
-	__u64 hook_missed;		/* hook hits dropped (kprobe nmissed) */
 };
 
 /* Bumped whenever a structure or ioctl above changes incompatibly. */
