@@ -5,6 +5,8 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
@@ -14,6 +16,24 @@
 
 #include "netlens.h"
 #include "netlens-events.h"
+
+static int monitor_gid = -1;
+module_param(monitor_gid, int, 0444);
+MODULE_PARM_DESC(monitor_gid,
+		 "group whose members may use /dev/netlens without CAP_SYS_ADMIN (default -1: root only)");
+
+/*
+ * devtmpfs creates the node root:root, so with a monitoring group the node
+ * is 0666 and this check is the access control.
+ */
+static int netlens_open(struct inode *inode, struct file *file)
+{
+	if (capable(CAP_SYS_ADMIN))
+		return 0;
+	if (monitor_gid >= 0 && in_group_p(KGIDT_INIT(monitor_gid)))
+		return 0;
+	return -EACCES;
+}
 
 static long netlens_ioctl_info(void __user *arg)
 {
@@ -103,6 +123,7 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 
 static const struct file_operations netlens_fops = {
 	.owner = THIS_MODULE,
+	.open = netlens_open,
 	.unlocked_ioctl = netlens_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -117,6 +138,8 @@ static struct miscdevice netlens_miscdev = {
 
 int netlens_chardev_init(void)
 {
+	if (monitor_gid >= 0)
+		netlens_miscdev.mode = 0666;
 	return misc_register(&netlens_miscdev);
 }
 

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <grp.h>
 #include <netlink/genl/genl.h>
 
 #include "kselftest_harness.h"
@@ -389,6 +390,53 @@ TEST(unload_reload_clean)
 	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko", build, kver));
 	run_cmd(out, sizeof(out), "dmesg | grep -E 'WARNING|BUG|Call Trace|kmemleak|refcount|netlens:' | grep -v 'taints kernel\\|signature and/or required key missing'");
 	EXPECT_STREQ("", out);
+}
+
+/* Open /dev/netlens as nobody, with @group as supplementary group (-1: none). */
+static int open_as_nobody(int group)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		gid_t groups[1] = { group };
+		char err[256];
+		int fd;
+
+		if (setgroups(group >= 0 ? 1 : 0, groups) || setgid(65534) ||
+		    setuid(65534))
+			_exit(10);
+		fd = netlens_dev_open(O_RDONLY, err, sizeof(err));
+		if (fd >= 0) {
+			struct netlens_info info;
+
+			_exit(netlens_dev_info(fd, &info) ? 12 : 0);
+		}
+		_exit(fd == -EACCES ? 1 : 11);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Last too: reloads with monitor_gid, then as before. */
+TEST(monitor_group_may_read)
+{
+	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
+	struct stat st;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	if (!build || !kver)
+		SKIP(return, "NETLENS_BUILD/NETLENS_KVER unset: not run by vmtest.sh");
+	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko monitor_gid=4321",
+			     build, kver));
+	ASSERT_EQ(0, stat(NETLENS_DEV_PATH, &st));
+	EXPECT_EQ(0666, st.st_mode & 07777);
+	EXPECT_EQ(0, open_as_nobody(4321));	/* in the group: may read */
+	EXPECT_EQ(1, open_as_nobody(-1));	/* not in it: EACCES */
+	EXPECT_EQ(1, open_as_nobody(4322));
+	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko", build, kver));
+	EXPECT_EQ(1, open_as_nobody(4321));	/* default: root only */
 }
 
 TEST_HARNESS_MAIN

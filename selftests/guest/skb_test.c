@@ -362,6 +362,30 @@ TEST_F_TIMEOUT(skb, skblife_total_matches_lifetimes, 180)
 	free(t);
 }
 
+/* skblife's BPF program pins the module: rmmod is refused, nothing breaks. */
+TEST(rmmod_while_skblife_runs)
+{
+	char tool[512], out[1024];
+	char *argv[] = { tool, NULL };
+	struct bg_tool *t = calloc(1, sizeof(*t));
+
+	ASSERT_NE(NULL, t);
+	if (!netlens_loaded())
+		SKIP(return, "netlens.ko not loaded on %s (the guests test it)",
+		     getenv("NETLENS_KVER") ?: "this kernel");
+	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
+	ASSERT_EQ(0, bg_tool_start(t, argv, "Tracing sk_buff lifespans", 10000))
+		TH_LOG("skblife did not start: %s", t->out);
+	EXPECT_NE(0, run_cmd(out, sizeof(out), "rmmod netlens 2>&1"));
+	EXPECT_NE(NULL, strstr(out, "in use")) TH_LOG("rmmod said: %s", out);
+	EXPECT_TRUE(netlens_loaded());
+	EXPECT_EQ(0, kill(t->pid, 0)) TH_LOG("skblife died");
+	EXPECT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+	run_cmd(out, sizeof(out), "dmesg | grep -E 'WARNING|BUG|Call Trace' || true");
+	EXPECT_STREQ("", out);
+	free(t);
+}
+
 TEST(skblife_bad_arguments)
 {
 	char tool[512], out[4096];
