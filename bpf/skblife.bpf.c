@@ -6,6 +6,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include <linux/netlens.h>
 #include "log2.bpf.h"
 
@@ -39,6 +40,95 @@ static __always_inline int record_lifetime(__u64 age_ns, pid_t alloc_pid,
 	if (count)
 		*count += 1;
 	return 0;
+}
+
+/* ---- fallback without netlens.ko: the kmem tracepoints, the book's way ---- */
+
+/* kmem_cache pointer -> 1 if it is one of the skbuff caches. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u8);
+} skb_caches SEC(".maps");
+
+struct birth {
+	__u64 ts;
+	pid_t pid;
+};
+
+/* Live skbs: the per-skb state netlens.ko spares its consumers. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__type(key, __u64);
+	__type(value, struct birth);
+} births SEC(".maps");
+
+static __always_inline bool is_skb_cache(struct kmem_cache *s)
+{
+	/* On the stack: clang 14 mislays static strings in .rodata's BTF. */
+	char head[] = "skbuff_head_cache", fclone[] = "skbuff_fclone_cache";
+	__u64 key = (__u64)s;
+	char name[24] = {};
+	__u8 *known, yes;
+	int i;
+
+	known = bpf_map_lookup_elem(&skb_caches, &key);
+	if (known)
+		return *known;
+	/* First sight of this cache: by name (slab names outlive renamed variables). */
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(s, name));
+	yes = 1;
+	for (i = 0; i < sizeof(head); i++)
+		if (name[i] != head[i])
+			yes = 0;
+	if (!yes) {
+		yes = 1;
+		for (i = 0; i < sizeof(fclone); i++)
+			if (name[i] != fclone[i])
+				yes = 0;
+	}
+	bpf_map_update_elem(&skb_caches, &key, &yes, BPF_ANY);
+	return yes;
+}
+
+static __always_inline int fallback_alloc(const void *ptr, struct kmem_cache *s)
+{
+	struct birth b;
+	__u64 key = (__u64)ptr;
+
+	if (!ptr || !is_skb_cache(s))
+		return 0;
+	b.ts = bpf_ktime_get_ns();
+	b.pid = bpf_get_current_pid_tgid() >> 32;
+	bpf_map_update_elem(&births, &key, &b, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int fallback_free(const void *ptr)
+{
+	__u64 key = (__u64)ptr;
+	struct birth *b = bpf_map_lookup_elem(&births, &key);
+
+	if (!b)
+		return 0;
+	record_lifetime(bpf_ktime_get_ns() - b->ts, b->pid, NETLENS_SKB_ALLOC_OTHER);
+	bpf_map_delete_elem(&births, &key);
+	return 0;
+}
+
+SEC("raw_tp/kmem_cache_alloc")
+int BPF_PROG(kmem_cache_alloc, unsigned long call_site, const void *ptr,
+	     struct kmem_cache *s)
+{
+	return fallback_alloc(ptr, s);
+}
+
+SEC("raw_tp/kmem_cache_free")
+int BPF_PROG(kmem_cache_free, unsigned long call_site, const void *ptr)
+{
+	return fallback_free(ptr);
 }
 
 SEC("tp_btf/skb_free")

@@ -9,7 +9,7 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-usage: $0 -k KERNEL [-n] [-s] [-i] [-t SECONDS] [-o DIR] [-- CMD [ARGS...]]
+usage: $0 -k KERNEL [-n] [-s] [-i] [-c CPUS] [-t SECONDS] [-o DIR] [-- CMD [ARGS...]]
 
 Boot a Debian kernel under qemu (TCG), load netlens.ko and run CMD inside.
 CMD runs in the repository ($REPO) with the host's root as /;
@@ -19,6 +19,9 @@ default CMD: the kselftest suite (selftests/run_guest.sh).
   -n          do not load netlens.ko
   -s          interactive shell instead of CMD
   -i          instruction-counted time (-smp 1 -icount): for benchmarks
+  -c CPUS     virtual CPUs (default 1: TCG has crashed guests with
+              "Oops: int3" when the kernel live-patches a static branch
+              another vCPU is running, as enabling a tracepoint does)
   -t SECONDS  give up on the guest after SECONDS (default: 900)
   -o DIR      results directory, writable in the guest at the same path
               (default: build/vmtest/KERNEL); exported as NETLENS_RESULTS
@@ -34,13 +37,14 @@ BUILD=${BUILD:-$REPO/build}
 
 die() { echo "vmtest: $*" >&2; exit 125; }
 
-kernel= load_module=1 shell=0 icount=0 timeout_s=900 outdir=
-while getopts ":k:nsit:o:h" opt; do
+kernel= load_module=1 shell=0 icount=0 cpus=1 timeout_s=900 outdir=
+while getopts ":k:nsic:t:o:h" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	n) load_module=0 ;;
 	s) shell=1 ;;
 	i) icount=1 ;;
+	c) cpus=$OPTARG ;;
 	t) timeout_s=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	h) usage; exit 0 ;;
@@ -50,6 +54,8 @@ while getopts ":k:nsit:o:h" opt; do
 done
 shift $((OPTIND - 1))
 [ -n "$kernel" ] || { echo "vmtest: -k KERNEL is required" >&2; usage >&2; exit 2; }
+[[ $cpus =~ ^[0-9]+$ ]] && [ "$cpus" -ge 1 ] && [ "$cpus" -le 64 ] ||
+	{ echo "vmtest: -c takes 1 to 64 CPUs, not '$cpus'" >&2; exit 2; }
 [[ $timeout_s =~ ^[0-9]+$ ]] && [ "$timeout_s" -ge 10 ] && [ "$timeout_s" -le 86400 ] ||
 	{ echo "vmtest: -t takes whole seconds from 10 to 86400, not '$timeout_s'" >&2; exit 2; }
 
@@ -210,7 +216,7 @@ fi
 if [ "$icount" = 1 ]; then
 	cpu_args=(-smp 1 -icount shift=2,sleep=off)
 else
-	cpu_args=(-smp "$(nproc)")
+	cpu_args=(-smp "$cpus")
 fi
 qemu=(qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 2G
 	-nographic -no-reboot -nic none

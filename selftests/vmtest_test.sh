@@ -35,10 +35,12 @@ mkdir -p "$BUILD/vmtest"
 expect "no kernel given is a usage error" 2 "-k KERNEL is required" -- true
 expect "unknown option is a usage error" 2 "unknown option -z" -z -k 6.1
 expect "bad timeout is a usage error" 2 "-t takes whole seconds" -k 6.1 -t soon
+expect "bad CPU count is a usage error" 2 "-c takes 1 to 64 CPUs" -k 6.1 -c 0
 expect "unknown kernel names the choices" 125 "unknown kernel 'banana'.*6.1, 6.12" -k banana
 expect "uninstalled release names the package" 125 "install linux-image-5.10.0-99-amd64" -k 5.10.0-99-amd64
 expect "exit status passes through (6.1)" 7 "vmtest: booting" -k 6.1 -n -o "$OUT" -- sh -c 'exit 7'
 expect "exit status passes through (6.12)" 0 "vmtest: booting" -k 6.12 -n -o "$OUT" -- true
+expect "-c sets the guest's CPUs" 0 "CPUS=<2>" -k 6.12 -n -c 2 -o "$OUT" -- sh -c 'echo "CPUS=<$(nproc)>"' 
 expect "arguments keep their quoting" 0 "ARG=<a b>" -k 6.12 -n -o "$OUT" -- sh -c 'echo "ARG=<$1>"' sh "a b"
 expect "a hung guest is killed at the timeout" 124 "did not finish within 15s" -k 6.1 -n -t 15 -o "$OUT" -- sleep 600
 expect "a panicking guest ends with a clear error" 125 "ended without a result" -k 6.1 -n -o "$OUT" -- sh -c 'echo c >/proc/sysrq-trigger; sleep 60'

@@ -27,7 +27,8 @@ static struct {
 	const char *unit;	/* nsecs, usecs, msecs */
 	__u64 div;
 	bool per_path;
-} opt = { "nsecs", 1, false };
+	bool fallback;		/* pure BPF on the kmem tracepoints */
+} opt = { "nsecs", 1, false, false };
 
 static const char *const alloc_path_names[NETLENS_SKB_ALLOC_PATHS] = {
 	[NETLENS_SKB_ALLOC_SKB] = "alloc_skb",
@@ -50,17 +51,25 @@ static const char doc[] =
 "kmem_cache_alloc/kmem_cache_free.  -p filters on the process that\n"
 "allocated the skb (skbs allocated in softirq context have none).\n"
 "\n"
+"Without netlens.ko (or with -F) it falls back to pure BPF on the\n"
+"kmem:kmem_cache_alloc/free raw tracepoints, filtered to the skbuff caches\n"
+"and keeping a hash of live skbs: it then misses skbs recycled through\n"
+"the per-CPU NAPI cache and fast-clone twins, sees no allocation path,\n"
+"and costs more.\n"
+"\n"
 "EXAMPLES:\n"
 "    skblife              # histogram in nanoseconds at Ctrl-C\n"
 "    skblife -u 1 10      # microseconds, every second, 10 times\n"
 "    skblife -O           # one histogram per allocation path\n"
 "    skblife -p 181       # skbs allocated by PID 181\n"
+"    skblife -F           # pure-BPF fallback, for comparison\n"
 "    skblife -j           # JSON lines\n";
 
 static const struct argp_option opts[] = {
 	{ "microseconds", 'u', NULL, 0, "Histogram in microseconds", 0 },
 	{ "milliseconds", 'm', NULL, 0, "Histogram in milliseconds", 0 },
 	{ "paths", 'O', NULL, 0, "One histogram per allocation path", 0 },
+	{ "fallback", 'F', NULL, 0, "Pure BPF on the kmem tracepoints even with netlens.ko", 0 },
 	TOOL_OPT_PID,
 	TOOL_OPT_COMMON,
 	{},
@@ -79,6 +88,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'O':
 		opt.per_path = true;
+		return 0;
+	case 'F':
+		opt.fallback = true;
 		return 0;
 	default:
 		return tool_parse_common(key, arg, state, &env);
@@ -155,14 +167,22 @@ out:
 /* Drops are never silent: runs BPF skipped because it was busy on the CPU. */
 static void report_misses(struct skblife_bpf *skel)
 {
-	struct bpf_prog_info info = {};
-	__u32 len = sizeof(info);
+	struct bpf_program *progs[] = { skel->progs.skb_free,
+		skel->progs.kmem_cache_alloc, skel->progs.kmem_cache_free };
+	unsigned long long missed = 0;
+	unsigned int i;
 
-	if (bpf_obj_get_info_by_fd(bpf_program__fd(skel->progs.skb_free), &info, &len))
-		return;
-	if (info.recursion_misses)
-		fprintf(stderr, "skblife: %llu lifetimes not counted: the BPF program was already running on that CPU (nested softirq)\n",
-			(unsigned long long)info.recursion_misses);
+	for (i = 0; i < sizeof(progs) / sizeof(progs[0]); i++) {
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(progs[i]) >= 0 &&
+		    !bpf_obj_get_info_by_fd(bpf_program__fd(progs[i]), &info, &len))
+			missed += info.recursion_misses;
+	}
+	if (missed)
+		fprintf(stderr, "skblife: %llu events not counted: the BPF program was already running on that CPU (nested softirq)\n",
+			missed);
 }
 
 /*
@@ -212,12 +232,15 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!tool_prepare("skblife", &env))
 		return 1;
-	if (access("/sys/module/netlens", F_OK)) {
-		fprintf(stderr, "skblife: netlens.ko is not loaded (modprobe netlens): its skb_free tracepoint is what skblife reads; a pure-BPF fallback is not available yet\n");
-		return 1;
+	if (!opt.fallback && access("/sys/module/netlens", F_OK)) {
+		fprintf(stderr, "skblife: netlens.ko is not loaded (modprobe netlens): falling back to pure BPF on the kmem:kmem_cache_alloc/free tracepoints, which miss skbs recycled through the per-CPU NAPI cache and fast-clone twins, and cost more\n");
+		opt.fallback = true;
+	} else if (!opt.fallback && access("/sys/kernel/btf/netlens", F_OK)) {
+		fprintf(stderr, "skblife: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so tp_btf/skb_free cannot attach (README: No BTF); falling back to pure BPF on the kmem tracepoints\n");
+		opt.fallback = true;
 	}
-	if (access("/sys/kernel/btf/netlens", F_OK)) {
-		fprintf(stderr, "skblife: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so tp_btf/skb_free cannot attach (README: No BTF)\n");
+	if (opt.fallback && access("/sys/kernel/btf/vmlinux", F_OK)) {
+		fprintf(stderr, "skblife: the fallback needs kernel BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF) and this kernel has none; load netlens.ko instead\n");
 		return 1;
 	}
 	ncpus = libbpf_num_possible_cpus();
@@ -233,6 +256,9 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_tgid = env.pid;
 	skel->rodata->unit_div = opt.div;
+	bpf_program__set_autoload(skel->progs.skb_free, !opt.fallback);
+	bpf_program__set_autoload(skel->progs.kmem_cache_alloc, opt.fallback);
+	bpf_program__set_autoload(skel->progs.kmem_cache_free, opt.fallback);
 	err = skblife_bpf__load(skel);
 	if (err) {
 		report_bpf_failure("skblife", "load the BPF program", err);
@@ -240,14 +266,19 @@ int main(int argc, char **argv)
 	}
 	err = skblife_bpf__attach(skel);
 	if (err) {
-		report_bpf_failure("skblife", "attach to tp_btf/skb_free", err);
+		report_bpf_failure("skblife", opt.fallback ?
+				   "attach to the kmem_cache_alloc/free raw tracepoints" :
+				   "attach to tp_btf/skb_free", err);
 		goto cleanup;
 	}
-	err = wait_armed();
-	if (err)
-		goto cleanup;
+	if (!opt.fallback) {
+		err = wait_armed();
+		if (err)
+			goto cleanup;
+	}
 
-	tool_ready(&env, "Tracing sk_buff lifespans. Hit Ctrl-C to end.");
+	tool_ready(&env, "Tracing sk_buff lifespans%s. Hit Ctrl-C to end.",
+		   opt.fallback ? " (fallback: kmem tracepoints)" : "");
 	for (;;) {
 		bool more = tool_wait(&env, reports);
 
