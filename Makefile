@@ -70,7 +70,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 	      -I$(BUILD) -Iinclude/uapi -Ikmod -Ibpf \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
 
-TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize
+TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(patsubst userspace/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 BPF_PROGS  := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
@@ -189,6 +189,16 @@ $(BUILD)/tests/%: selftests/guest/%.c $(KSFT_HDRS) $(LIB_OBJS) $(SKELS)
 	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 tests: $(patsubst %,$(BUILD)/tests/%,$(HOST_TESTS) $(GUEST_TESTS))
+
+$(BUILD)/bench/%: selftests/bench/%.c
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) $< -o $@
+
+# Benchmarks are not tests: ratios measured side by side in one guest.
+bench: deps
+	$(Q)$(MAKE) all $(BUILD)/bench/skbload
+	$(Q)scripts/bench.sh
 
 # deps first, then a fresh make: what this one computed at parse time
 # (kernels, libnl flags, BTF) may have been missing before the install.

@@ -33,16 +33,6 @@ struct {
 	__type(value, struct hist);
 } hists SEC(".maps");
 
-/* The sock:sock_send_length record (tracefs format; tracepoint ABI). */
-struct sock_msg_length_ctx {
-	__u64 common;
-	void *sk;
-	__u16 family;
-	__u16 protocol;
-	int ret;
-	int flags;
-};
-
 static __always_inline int record(__u32 which, __u64 size)
 {
 	struct hist *h;

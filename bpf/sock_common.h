@@ -44,6 +44,16 @@ struct syscall_exit_ctx {
 	long ret;
 };
 
+/* The sock:sock_{send,recv}_length record (Linux 6.3+). */
+struct sock_msg_length_ctx {
+	__u64 common;
+	void *sk;
+	__u16 family;
+	__u16 protocol;
+	int ret;
+	int flags;
+};
+
 /*
  * The struct socket behind @fd of the current task, or NULL when @fd is
  * not open or not a socket (its inode is not S_IFSOCK).

@@ -10,10 +10,8 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sock_common.h"
+#include "count.bpf.h"
 #include "socount.h"
-
-/* Count only connects that returned 0 (-s). */
-const volatile bool targ_success = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -21,14 +19,6 @@ struct {
 	__type(key, struct soprotocol_key);
 	__type(value, __u64);
 } counts SEC(".maps");
-
-/* -s: connect's socket from entry to exit, by thread. */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, __u64);
-} pending SEC(".maps");
 
 /* Per-CPU scratch: the key is too big for comfort on the stack. */
 struct {
@@ -42,7 +32,6 @@ static __always_inline void count(__u64 pid_tgid, __u8 op, struct sock *sk)
 {
 	struct soprotocol_key *key;
 	struct proto *prot;
-	__u64 one = 1, *cnt;
 	__u32 zero = 0;
 
 	key = bpf_map_lookup_elem(&scratch, &zero);
@@ -56,89 +45,31 @@ static __always_inline void count(__u64 pid_tgid, __u8 op, struct sock *sk)
 	if (prot)
 		bpf_probe_read_kernel_str(key->name, sizeof(key->name), &prot->name);
 	bpf_get_current_comm(key->comm, sizeof(key->comm));
-	cnt = bpf_map_lookup_elem(&counts, key);
-	if (cnt)
-		__sync_fetch_and_add(cnt, 1);
-	else if (bpf_map_update_elem(&counts, key, &one, BPF_NOEXIST))
-		if ((cnt = bpf_map_lookup_elem(&counts, key)))
-			__sync_fetch_and_add(cnt, 1);
+	map_count(&counts, key);
 }
 
-static __always_inline int connect_enter(long fd)
+/* connect(fd, ...): the struct sock behind fd. */
+static __always_inline bool connect_what(const struct syscall_enter_ctx *ctx,
+					 __u64 *what)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct socket *sock;
-	struct sock *sk;
-	__u64 skp;
+	struct socket *sock = fd_socket((long)ctx->args[0]);
 
-	if (tgid_filtered(pid_tgid))
-		return 0;
-	sock = fd_socket(fd);
 	if (!sock)
-		return 0;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!targ_success) {
-		count(pid_tgid, SO_OP_CONNECT, sk);
-	} else {
-		skp = (__u64)sk;
-		bpf_map_update_elem(&pending, &tid, &skp, BPF_ANY);
-	}
-	return 0;
+		return false;
+	*what = (__u64)BPF_CORE_READ(sock, sk);
+	return true;
 }
 
-static __always_inline int connect_exit(long ret)
+static __always_inline void count_connect(__u64 pid_tgid, __u64 sk)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	__u64 *skp;
-
-	if (!targ_success)
-		return 0;
-	skp = bpf_map_lookup_elem(&pending, &tid);
-	if (!skp)
-		return 0;
-	if (ret == 0)
-		count(pid_tgid, SO_OP_CONNECT, (struct sock *)*skp);
-	bpf_map_delete_elem(&pending, &tid);
-	return 0;
+	count(pid_tgid, SO_OP_CONNECT, (struct sock *)sk);
 }
 
-static __always_inline int accept_exit(long ret)
+static __always_inline void count_accept(__u64 pid_tgid, struct socket *sock)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct socket *sock;
-
-	if (ret < 0 || tgid_filtered(pid_tgid))
-		return 0;
-	sock = fd_socket(ret);
-	if (sock)
-		count(pid_tgid, SO_OP_ACCEPT, BPF_CORE_READ(sock, sk));
-	return 0;
+	count(pid_tgid, SO_OP_ACCEPT, BPF_CORE_READ(sock, sk));
 }
 
-SEC("tracepoint/syscalls/sys_enter_connect")
-int sys_enter_connect(struct syscall_enter_ctx *ctx)
-{
-	return connect_enter((long)ctx->args[0]);
-}
-
-SEC("tracepoint/syscalls/sys_exit_connect")
-int sys_exit_connect(struct syscall_exit_ctx *ctx)
-{
-	return connect_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept")
-int sys_exit_accept(struct syscall_exit_ctx *ctx)
-{
-	return accept_exit(ctx->ret);
-}
-
-SEC("tracepoint/syscalls/sys_exit_accept4")
-int sys_exit_accept4(struct syscall_exit_ctx *ctx)
-{
-	return accept_exit(ctx->ret);
-}
+#include "socount.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";

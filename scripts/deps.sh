@@ -14,6 +14,8 @@ packages=(
 	# VM runner and in-guest workloads
 	qemu-system-x86 busybox-static iproute2 ethtool iw hostapd wireless-regdb
 	procps
+	# benchmarks: the book's method under bpftrace
+	bpftrace
 )
 
 missing=()

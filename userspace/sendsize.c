@@ -74,8 +74,9 @@ static void print_one(const char *name, const __u64 *slots)
 	}
 }
 
-static int report(struct sendsize_bpf *skel)
+static int report(void *ctx)
 {
+	struct sendsize_bpf *skel = ctx;
 	int fd = bpf_map__fd(skel->maps.hists);
 	static const char *const names[] = { "TCP", "UDP" };
 	__u64 slots[HIST_SLOTS];
@@ -102,7 +103,6 @@ int main(int argc, char **argv)
 	struct attach_alts alts = { "sock", "sock_send_length", "sock_send_length",
 				    "tcp_sendmsg" };
 	struct sendsize_bpf *skel;
-	unsigned int reports = 0;
 	enum attach_kind kind;
 	char why[1024];
 	int err;
@@ -117,10 +117,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sendsize: cannot trace sends: %s\n", why);
 		return 1;
 	}
-	if (kind == ATTACH_TRACEPOINT)
-		snprintf(source, sizeof(source), "tracepoint:sock:sock_send_length");
-	else if (kind == ATTACH_TP_BTF)
-		snprintf(source, sizeof(source), "tp_btf:sock_send_length");
+	if (kind == ATTACH_TRACEPOINT || kind == ATTACH_TP_BTF)
+		attach_label(&alts, kind, source, sizeof(source));
 	else
 		snprintf(source, sizeof(source), "%s:*_sendmsg", attach_kind_name(kind));
 	if (*why)
@@ -132,35 +130,18 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->targ_tgid = env.pid;
-	bpf_program__set_autoload(skel->progs.tp_sock_send_length, kind == ATTACH_TRACEPOINT);
-	bpf_program__set_autoload(skel->progs.btf_sock_send_length, kind == ATTACH_TP_BTF);
-	bpf_program__set_autoload(skel->progs.fentry_tcp_sendmsg, kind == ATTACH_FENTRY);
-	bpf_program__set_autoload(skel->progs.fentry_udp_sendmsg, kind == ATTACH_FENTRY);
-	bpf_program__set_autoload(skel->progs.fentry_udpv6_sendmsg, kind == ATTACH_FENTRY);
-	bpf_program__set_autoload(skel->progs.kprobe_tcp_sendmsg, kind == ATTACH_KPROBE);
-	bpf_program__set_autoload(skel->progs.kprobe_udp_sendmsg, kind == ATTACH_KPROBE);
-	bpf_program__set_autoload(skel->progs.kprobe_udpv6_sendmsg, kind == ATTACH_KPROBE);
-	err = sendsize_bpf__load(skel);
-	if (err) {
-		report_bpf_failure("sendsize", "load the BPF programs", err);
-		goto cleanup;
+	attach_autoload(kind, (struct bpf_program *[]){
+		skel->progs.tp_sock_send_length, skel->progs.btf_sock_send_length,
+		skel->progs.fentry_tcp_sendmsg, skel->progs.kprobe_tcp_sendmsg });
+	attach_autoload(kind, (struct bpf_program *[]){ NULL, NULL,
+		skel->progs.fentry_udp_sendmsg, skel->progs.kprobe_udp_sendmsg });
+	attach_autoload(kind, (struct bpf_program *[]){ NULL, NULL,
+		skel->progs.fentry_udpv6_sendmsg, skel->progs.kprobe_udpv6_sendmsg });
+	err = tool_load_attach("sendsize", skel->skeleton, "the BPF programs");
+	if (!err) {
+		tool_ready(&env, "Tracing TCP and UDP send sizes (%s). Ctrl-C to end.", source);
+		err = tool_run(&env, report, skel);
 	}
-	err = sendsize_bpf__attach(skel);
-	if (err) {
-		report_bpf_failure("sendsize", "attach the BPF programs", err);
-		goto cleanup;
-	}
-	tool_ready(&env, "Tracing TCP and UDP send sizes (%s). Ctrl-C to end.", source);
-	for (;;) {
-		bool more = tool_wait(&env, reports);
-
-		err = report(skel);
-		reports++;
-		if (err || !more)
-			break;
-	}
-
-cleanup:
 	sendsize_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

@@ -100,28 +100,13 @@ static bool choose_sock_probe(int idx, const char *what, const char *func,
 	char why[1024];
 
 	kind = probe_best(&alts, why, sizeof(why));
-	bpf_program__set_autoload(p_tp, kind == ATTACH_TRACEPOINT);
-	bpf_program__set_autoload(p_btf, kind == ATTACH_TP_BTF);
-	bpf_program__set_autoload(p_fentry, kind == ATTACH_FENTRY);
-	bpf_program__set_autoload(p_kprobe, kind == ATTACH_KPROBE);
-	switch (kind) {
-	case ATTACH_TRACEPOINT:
-		snprintf(labels[idx], sizeof(labels[idx]), "tracepoint:sock:%s", tp);
-		break;
-	case ATTACH_TP_BTF:
-		snprintf(labels[idx], sizeof(labels[idx]), "tp_btf:%s", tp);
-		break;
-	case ATTACH_FENTRY:
-		snprintf(labels[idx], sizeof(labels[idx]), "fentry:%s", func);
-		break;
-	case ATTACH_KPROBE:
-		snprintf(labels[idx], sizeof(labels[idx]), "kprobe:%s", func);
-		break;
-	default:
+	attach_autoload(kind, (struct bpf_program *[]){ p_tp, p_btf, p_fentry, p_kprobe });
+	if (kind == ATTACH_NONE) {
 		fprintf(stderr, "sockstat: cannot count %s: %s; counting the "
 			"syscalls only\n", what, why);
 		return false;
 	}
+	attach_label(&alts, kind, labels[idx], sizeof(labels[idx]));
 	if (*why)
 		fprintf(stderr, "sockstat: %s: using %s (%s)\n", what,
 			labels[idx], why);
@@ -145,9 +130,16 @@ static bool syscall_tp_ok(struct bpf_program *prog, const char *name, bool want)
 
 static __u64 prev[SS_NR];
 
-static int report(struct sockstat_bpf *skel, struct kv_table *t)
+struct sockstat_ctx {
+	struct sockstat_bpf *skel;
+	struct kv_table table;
+};
+
+static int report(void *ctx)
 {
-	int fd = bpf_map__fd(skel->maps.counts), ncpu = libbpf_num_possible_cpus();
+	struct sockstat_ctx *sc = ctx;
+	struct kv_table *t = &sc->table;
+	int fd = bpf_map__fd(sc->skel->maps.counts), ncpu = libbpf_num_possible_cpus();
 	__u64 *vals, sum;
 	char json[96];
 	__u32 i;
@@ -179,14 +171,12 @@ static int report(struct sockstat_bpf *skel, struct kv_table *t)
 }
 
 #define SYSCALL_PROG(name, want) \
-	syscall_tp_ok(skel->progs.sys_enter_##name, "sys_enter_" #name, want)
+	syscall_tp_ok(c.skel->progs.sys_enter_##name, "sys_enter_" #name, want)
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, NULL, doc };
-	struct kv_table table = {};
-	struct sockstat_bpf *skel;
-	unsigned int reports = 0;
+	struct sockstat_ctx c = {};
 	bool ok = true;
 	int err;
 
@@ -196,12 +186,12 @@ int main(int argc, char **argv)
 	if (!tool_prepare("sockstat", &env))
 		return 1;
 
-	skel = sockstat_bpf__open();
-	if (!skel) {
+	c.skel = sockstat_bpf__open();
+	if (!c.skel) {
 		report_bpf_failure("sockstat", "open the BPF object", -errno);
 		return 1;
 	}
-	skel->rodata->targ_tgid = env.pid;
+	c.skel->rodata->targ_tgid = env.pid;
 	set_syscall_labels();
 	ok &= SYSCALL_PROG(accept, true);
 	ok &= SYSCALL_PROG(accept4, true);
@@ -222,46 +212,29 @@ int main(int argc, char **argv)
 	(void)ok;
 	if (!choose_sock_probe(SS_SOCK_RECVMSG, "sock_recvmsg",
 			       "security_socket_recvmsg", "sock_recv_length",
-			       skel->progs.tp_sock_recv_length,
-			       skel->progs.btf_sock_recv_length,
-			       skel->progs.fentry_sock_recvmsg,
-			       skel->progs.kprobe_sock_recvmsg))
+			       c.skel->progs.tp_sock_recv_length,
+			       c.skel->progs.btf_sock_recv_length,
+			       c.skel->progs.fentry_sock_recvmsg,
+			       c.skel->progs.kprobe_sock_recvmsg))
 		labels[SS_SOCK_RECVMSG][0] = '\0';
 	if (!choose_sock_probe(SS_SOCK_SENDMSG, "sock_sendmsg",
 			       "security_socket_sendmsg", "sock_send_length",
-			       skel->progs.tp_sock_send_length,
-			       skel->progs.btf_sock_send_length,
-			       skel->progs.fentry_sock_sendmsg,
-			       skel->progs.kprobe_sock_sendmsg))
+			       c.skel->progs.tp_sock_send_length,
+			       c.skel->progs.btf_sock_send_length,
+			       c.skel->progs.fentry_sock_sendmsg,
+			       c.skel->progs.kprobe_sock_sendmsg))
 		labels[SS_SOCK_SENDMSG][0] = '\0';
 	if (!socket_rw)
 		labels[SS_READ][0] = labels[SS_WRITE][0] = labels[SS_READV][0] =
 			labels[SS_WRITEV][0] = '\0';
 
-	err = sockstat_bpf__load(skel);
-	if (err) {
-		report_bpf_failure("sockstat", "load the BPF programs", err);
-		goto cleanup;
+	err = tool_load_attach("sockstat", c.skel->skeleton, "the BPF programs");
+	if (!err) {
+		tool_ready(&env, "Tracing sock statistics. Output every %u second%s.",
+			   env.interval, env.interval == 1 ? "" : "s");
+		err = tool_run(&env, report, &c);
 	}
-	err = sockstat_bpf__attach(skel);
-	if (err) {
-		report_bpf_failure("sockstat", "attach the BPF programs", err);
-		goto cleanup;
-	}
-
-	tool_ready(&env, "Tracing sock statistics. Output every %u second%s.",
-		   env.interval, env.interval == 1 ? "" : "s");
-	for (;;) {
-		bool more = tool_wait(&env, reports);
-
-		err = report(skel, &table);
-		reports++;
-		if (err || !more)
-			break;
-	}
-
-cleanup:
-	kv_free(&table);
-	sockstat_bpf__destroy(skel);
+	kv_free(&c.table);
+	sockstat_bpf__destroy(c.skel);
 	return err ? 1 : 0;
 }

@@ -205,8 +205,8 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, NULL, doc };
 	struct ring_buffer *rb = NULL;
+	static const char *const tps[] = { "sys_enter_connect", "sys_exit_connect" };
 	struct soconnect_bpf *skel;
-	char why[256];
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -215,12 +215,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!tool_prepare("soconnect", &env))
 		return 1;
-	if (!probe_tracepoint("syscalls", "sys_enter_connect", why, sizeof(why)) ||
-	    !probe_tracepoint("syscalls", "sys_exit_connect", why, sizeof(why))) {
-		fprintf(stderr, "soconnect: cannot trace connect(2): %s "
-			"(needs CONFIG_FTRACE_SYSCALLS)\n", why);
+	if (!tool_need_tracepoints("soconnect", "connect(2)", "syscalls", tps, 2,
+				   "needs CONFIG_FTRACE_SYSCALLS"))
 		return 1;
-	}
 
 	skel = soconnect_bpf__open();
 	if (!skel) {
@@ -229,16 +226,10 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_tgid = env.pid;
 	skel->rodata->count_errors = count_errors;
-	err = soconnect_bpf__load(skel);
-	if (err) {
-		report_bpf_failure("soconnect", "load the BPF programs", err);
+	err = tool_load_attach("soconnect", skel->skeleton,
+			       "to syscalls:sys_{enter,exit}_connect");
+	if (err)
 		goto cleanup;
-	}
-	err = soconnect_bpf__attach(skel);
-	if (err) {
-		report_bpf_failure("soconnect", "attach to syscalls:sys_{enter,exit}_connect", err);
-		goto cleanup;
-	}
 	if (!count_errors) {
 		rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event,
 				      NULL, NULL);

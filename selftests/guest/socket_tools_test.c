@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <netinet/in.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -151,6 +152,38 @@ static int start(struct bg_tool *t, char *const argv[], const char *ready)
 		bg_tool_stop(t, SIGKILL, STOP_MS);
 	return -1;
 }
+
+/*
+ * Start a tool with NETLENS_FORCE_ATTACH=@force (NULL: the tool's own
+ * choice).  0 when ready; 1 when the tool said it cannot use that source
+ * on this kernel ("cannot "), the reason in t->out; -1 otherwise.
+ */
+static int start_forced(struct bg_tool *t, char *const argv[], const char *ready,
+			const char *force)
+{
+	int ret;
+
+	if (force)
+		setenv("NETLENS_FORCE_ATTACH", force, 1);
+	ret = bg_tool_start(t, argv, ready, READY_MS);
+	unsetenv("NETLENS_FORCE_ATTACH");
+	if (ret == 0)
+		return 0;
+	if (t->pid > 0)
+		bg_tool_stop(t, SIGKILL, STOP_MS);
+	if (force && strstr(t->out, "cannot "))
+		return 1;
+	fprintf(stderr, "# %s did not print '%s'; its output:\n%s\n", argv[0],
+		ready, t->out);
+	return -1;
+}
+
+/* The tests of one tool with each forced source: tool_forced(force). */
+#define FORCED_TESTS(name, fn)					\
+	TEST(name##_forced_tracepoint) { fn(_metadata, "tracepoint"); }	\
+	TEST(name##_forced_tp_btf) { fn(_metadata, "tp_btf"); }		\
+	TEST(name##_forced_fentry) { fn(_metadata, "fentry"); }		\
+	TEST(name##_forced_kprobe) { fn(_metadata, "kprobe"); }
 
 /* ---- soconnect ---------------------------------------------------------- */
 
@@ -472,7 +505,7 @@ static const char *sock_label(const char *out, const char *tp, const char *func,
 	return NULL;
 }
 
-TEST(sockstat_counts)
+static void check_sockstat_counts(struct __test_metadata *_metadata, const char *force)
 {
 	char bin[512], pid[16], label[64], buf[256];
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -488,8 +521,12 @@ TEST(sockstat_counts)
 	tool_path("sockstat", bin, sizeof(bin));
 	snprintf(pid, sizeof(pid), "%d", getpid());
 	ASSERT_EQ(0, pipe(pfd));
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-S", "-p", pid, "1", NULL },
-			   "Tracing sock statistics. Output every 1 second."));
+	ASSERT_EQ(0, start_forced(&t, (char *[]){ bin, "-S", "-p", pid, "1", NULL },
+				  "Tracing sock statistics. Output every 1 second.", force));
+	if (force && strstr(t.out, "cannot count sock_")) {
+		bg_tool_stop(&t, SIGKILL, STOP_MS);
+		SKIP(return, "%s not usable here: %.300s", force, t.out);
+	}
 	s1 = socket(AF_INET, SOCK_DGRAM, 0);
 	s2 = socket(AF_INET, SOCK_DGRAM, 0);
 	s3 = socket(AF_INET, SOCK_DGRAM, 0);
@@ -572,25 +609,42 @@ TEST(sockstat_counts)
 	ASSERT_NE(NULL, l);
 	recvs = sum_probe(t.out, l);
 	EXPECT_EQ(strncmp(l, "tracepoint:", 11) && strncmp(l, "tp_btf:", 7) ? 9 : 10, recvs);
+	if (force)
+		EXPECT_EQ(0, strncmp(l, force, strlen(force)));
 	/* Every interval starts with HH:MM:SS. */
 	EXPECT_LT(0, count_lines_affix(t.out, "", ""));
 	DUMP_ON_FAILURE(t);
 }
 
+TEST(sockstat_counts)
+{
+	check_sockstat_counts(_metadata, NULL);
+}
+
+FORCED_TESTS(sockstat_counts, check_sockstat_counts)
+
 /* ---- sendsize ------------------------------------------------------------- */
 
-TEST(sendsize_udp_histogram)
+static void check_sendsize_udp_histogram(struct __test_metadata *_metadata, const char *force)
 {
 	static const int sizes[] = { 100, 100, 100, 1000, 1000, 5 };
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
 	char bin[512], pid[16], line[128], payload[1000] = "";
 	struct bg_tool t;
 	size_t i;
-	int fd;
+	int fd, ret;
 
 	tool_path("sendsize", bin, sizeof(bin));
 	snprintf(pid, sizeof(pid), "%d", getpid());
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL }, "Tracing TCP and UDP send sizes"));
+	ret = start_forced(&t, (char *[]){ bin, "-p", pid, NULL },
+			   "Tracing TCP and UDP send sizes", force);
+	if (ret == 1)
+		SKIP(return, "%s not usable here: %.300s", force, t.out);
+	ASSERT_EQ(0, ret);
+	if (force) {
+		snprintf(line, sizeof(line), "Tracing TCP and UDP send sizes (%s", force);
+		EXPECT_NE(NULL, strstr(t.out, line));
+	}
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
 	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
@@ -611,6 +665,389 @@ TEST(sendsize_udp_histogram)
 	/* 4..1023: 8 slots, 5 of them empty. */
 	EXPECT_EQ(8, count_lines_affix(t.out, "", "|"));
 	DUMP_ON_FAILURE(t);
+}
+
+TEST(sendsize_udp_histogram)
+{
+	check_sendsize_udp_histogram(_metadata, NULL);
+}
+
+FORCED_TESTS(sendsize_udp_histogram, check_sendsize_udp_histogram)
+
+/* ---- 10.4 one-liners: xmitstack, tcpcount, rxcpu, tpcount ------------------ */
+
+/* A UDP socket bound to 127.0.0.1 (so that sends to it need no ICMP). */
+static int udp_sink(struct sockaddr_in *a)
+{
+	socklen_t len = sizeof(*a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (void *)a, len) || getsockname(fd, (void *)a, &len))
+		return -1;
+	return fd;
+}
+
+/* @n datagrams of 32 bytes from a new socket to @a, received on @sink. */
+static int udp_exchange(int sink, const struct sockaddr_in *a, int n)
+{
+	char buf[64] = "";
+	int fd, i, ok = 0;
+
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sendto(fd, buf, 32, 0, (const void *)a, sizeof(*a)) == 32 &&
+		    recv(sink, buf, sizeof(buf), 0) == 32)
+			ok++;
+	close(fd);
+	return ok;
+}
+
+/*
+ * xmitstack's text output: blocks of "  function" lines ending in a
+ * "    COUNT" line and a blank line.  Sums the counts of all blocks and of
+ * those with a "  @func" frame.
+ */
+static void stack_sums(const char *out, const char *func, long *all, long *with)
+{
+	char frame[128];
+	const char *p = out;
+	bool has = false;
+
+	snprintf(frame, sizeof(frame), "  %s", func);
+	*all = *with = 0;
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t len = eol ? (size_t)(eol - p) : strlen(p);
+
+		if (len > 4 && !strncmp(p, "    ", 4)) {
+			long n = strtol(p + 4, NULL, 10);
+
+			*all += n;
+			if (has)
+				*with += n;
+			has = false;
+		} else if (len == strlen(frame) && !strncmp(p, frame, len)) {
+			has = true;
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+}
+
+TEST(xmitstack_udp_loopback)
+{
+	char bin[512], pid[16];
+	struct sockaddr_in a;
+	const int N = 5;
+	struct bg_tool t;
+	long all, with;
+	int sink;
+
+	tool_path("xmitstack", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL },
+			   "Tracing net_dev_xmit stacks. Ctrl-C to end."));
+	EXPECT_EQ(N, udp_exchange(sink, &a, N));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(sink);
+	/* Each datagram is one transmit on lo, from udp_sendmsg down. */
+	stack_sums(t.out, "udp_sendmsg", &all, &with);
+	EXPECT_EQ(N, all);
+	EXPECT_EQ(N, with);
+	stack_sums(t.out, "dev_hard_start_xmit", &all, &with);
+	EXPECT_EQ(N, with);
+	EXPECT_EQ(0, count_lines(t.out, "  [lost stack]"));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(xmitstack_json)
+{
+	char bin[512], pid[16];
+	struct sockaddr_in a;
+	const int N = 3;
+	struct bg_tool t;
+	const char *p;
+	long sum = 0;
+	int sink;
+
+	tool_path("xmitstack", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-p", pid, NULL }, "Tracing"));
+	EXPECT_EQ(N, udp_exchange(sink, &a, N));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(sink);
+	for (p = t.out; (p = strstr(p, "{\"stack\":[\"")); p++) {
+		const char *end = strchr(p, '\n');
+		const char *c = strstr(p, "],\"count\":");
+
+		ASSERT_NE(NULL, c);
+		EXPECT_TRUE(end && c < end && end[-1] == '}');
+		EXPECT_NE(NULL, memmem(p, c - p, "\"udp_sendmsg\"", 13));
+		sum += strtol(c + 10, NULL, 10);
+	}
+	EXPECT_EQ(N, sum);
+	DUMP_ON_FAILURE(t);
+}
+
+/* @sends TCP messages of 10 bytes client -> server, read in @recvs calls. */
+static void tcp_workload(struct __test_metadata *_metadata, int sends, int recvs)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	char buf[256] = "";
+	int lfd, port, c, a, i;
+
+	ASSERT_EQ(0, sends % recvs);
+	lfd = listener(&port);
+	ASSERT_LE(0, lfd);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	ASSERT_LE(0, c);
+	sin.sin_port = htons(port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(0, connect(c, (void *)&sin, sizeof(sin)));
+	a = accept(lfd, NULL, NULL);
+	ASSERT_LE(0, a);
+	for (i = 0; i < sends; i++)
+		EXPECT_EQ(10, send(c, buf, 10, 0));
+	for (i = 0; i < recvs; i++)
+		EXPECT_EQ(10 * sends / recvs, recv(a, buf, 10 * sends / recvs, MSG_WAITALL));
+	close(a);
+	close(c);
+	close(lfd);
+}
+
+static void check_tcpcount_counts(struct __test_metadata *_metadata, const char *force)
+{
+	char bin[512], pid[16], comm[17], line[128];
+	struct bg_tool t;
+	int ret;
+
+	tool_path("tcpcount", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	ret = start_forced(&t, (char *[]){ bin, "-p", pid, NULL }, "Tracing TCP sends/receives",
+			   force);
+	if (ret == 1)
+		SKIP(return, "%s not usable here: %.300s", force, t.out);
+	ASSERT_EQ(0, ret);
+	if (force) {
+		snprintf(line, sizeof(line), "Tracing TCP sends/receives (%s", force);
+		EXPECT_NE(NULL, strstr(t.out, line));
+	}
+	tcp_workload(_metadata, 6, 3);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(line, sizeof(line), "@send[%d, %s]: 6", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "@recv[%d, %s]: 3", getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(2, count_lines_affix(t.out, "@", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(tcpcount_counts)
+{
+	check_tcpcount_counts(_metadata, NULL);
+}
+
+FORCED_TESTS(tcpcount_counts, check_tcpcount_counts)
+
+TEST(tcpcount_json)
+{
+	char bin[512], pid[16], comm[17], line[160];
+	struct bg_tool t;
+
+	tool_path("tcpcount", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	my_comm(comm);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-p", pid, NULL }, "Tracing"));
+	tcp_workload(_metadata, 4, 4);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(line, sizeof(line), "{\"map\":\"send\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
+		 getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	snprintf(line, sizeof(line), "{\"map\":\"recv\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
+		 getpid(), comm);
+	EXPECT_EQ(1, count_lines(t.out, line));
+	DUMP_ON_FAILURE(t);
+}
+
+/* The count of bucket @label in the histogram of @dev ("@[dev]:"); -1 if none. */
+static long lhist_bucket(const char *out, const char *dev, const char *label, char *row,
+			 size_t rowlen)
+{
+	char head[64];
+	const char *p, *end;
+
+	snprintf(head, sizeof(head), "@[%s]:\n", dev);
+	p = strstr(out, head);
+	if (!p)
+		return -1;
+	p += strlen(head);
+	end = strstr(p, "\n\n");
+	while (p && (!end || p < end)) {
+		const char *eol = strchr(p, '\n');
+
+		if (!strncmp(p, label, strlen(label))) {
+			snprintf(row, rowlen, "%.*s", eol ? (int)(eol - p) : (int)strlen(p), p);
+			return strtol(p + 16, NULL, 10);
+		}
+		p = eol ? eol + 1 : NULL;
+	}
+	return -1;
+}
+
+TEST(rxcpu_loopback_on_cpu0)
+{
+	char bin[512], row[128], want[128];
+	struct sockaddr_in a;
+	const int N = 6;
+	struct bg_tool t;
+	cpu_set_t set;
+	long n;
+	int sink;
+
+	/* Loopback receives on the sending CPU (no RPS): pin to CPU 0. */
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	tool_path("rxcpu", bin, sizeof(bin));
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, NULL },
+			   "Tracing receive CPUs per device. Ctrl-C to end."));
+	EXPECT_EQ(N, udp_exchange(sink, &a, N));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(sink);
+	/* Other loopback traffic may add to it. */
+	n = lhist_bucket(t.out, "lo", "[0, 1)", row, sizeof(row));
+	EXPECT_LE(N, n);
+	/* bpftrace's lhist row: label in 16 columns, count in 8, 52-wide bar. */
+	snprintf(want, sizeof(want), "%-16s%8ld |", "[0, 1)", n);
+	EXPECT_EQ(0, strncmp(row, want, strlen(want)));
+	EXPECT_EQ(16 + 8 + 2 + 52 + 1, strlen(row));
+	EXPECT_EQ('|', row[strlen(row) - 1]);
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(rxcpu_json)
+{
+	char bin[512];
+	struct sockaddr_in a;
+	struct bg_tool t;
+	cpu_set_t set;
+	const char *p;
+	int sink;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(set), &set));
+	tool_path("rxcpu", bin, sizeof(bin));
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", NULL }, "Tracing"));
+	EXPECT_EQ(4, udp_exchange(sink, &a, 4));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(sink);
+	p = strstr(t.out, "{\"dev\":\"lo\",\"buckets\":[{\"cpu\":0,\"count\":");
+	ASSERT_NE(NULL, p);
+	EXPECT_LE(4, strtol(p + strlen("{\"dev\":\"lo\",\"buckets\":[{\"cpu\":0,\"count\":"),
+			    NULL, 10));
+	DUMP_ON_FAILURE(t);
+}
+
+/* Tracepoints (directories with an id) of tracefs events/@cat. */
+static int tracepoints_in(const char *cat)
+{
+	char out[64];
+
+	if (run_cmd(out, sizeof(out), "ls -d /sys/kernel/tracing/events/%s/*/id | wc -l", cat))
+		return -1;
+	return atoi(out);
+}
+
+TEST(tpcount_net_exact)
+{
+	char bin[512], pid[16], line[128];
+	struct sockaddr_in a;
+	const int N = 4;
+	struct bg_tool t;
+	int sink;
+
+	tool_path("tpcount", bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, "net", NULL }, "Tracing"));
+	snprintf(line, sizeof(line), "Tracing %d tracepoints of net. Ctrl-C to end.",
+		 tracepoints_in("net"));
+	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(N, udp_exchange(sink, &a, N));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(sink);
+	/* The transmit side runs in the sender's context: exact. */
+	EXPECT_EQ(1, count_lines(t.out, "@[tracepoint:net:net_dev_queue]: 4"));
+	EXPECT_EQ(1, count_lines(t.out, "@[tracepoint:net:net_dev_start_xmit]: 4"));
+	EXPECT_EQ(1, count_lines(t.out, "@[tracepoint:net:net_dev_xmit]: 4"));
+	EXPECT_EQ(0, count_lines_affix(t.out, "@[tracepoint:net:id-", ""));
+	EXPECT_EQ(count_lines_affix(t.out, "@[", ""),
+		  count_lines_affix(t.out, "@[tracepoint:net:", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+/* The count of "@[tracepoint:CAT:NAME]: N" in @out; -1 when absent. */
+static long tp_count(const char *out, const char *probe)
+{
+	char key[128];
+	const char *p;
+
+	snprintf(key, sizeof(key), "\n@[%s]: ", probe);
+	p = strstr(out, key);
+	return p ? strtol(p + strlen(key), NULL, 10) : -1;
+}
+
+TEST(tpcount_skb)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	char bin[512];
+	struct bg_tool t;
+	int fd, port;
+
+	tool_path("tpcount", bin, sizeof(bin));
+	port = closed_port(AF_INET);
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, start(&t, (char *[]){ bin, "skb", NULL }, "Tracing"));
+	/* TCP receives copy each skb to user; a datagram to a closed port is dropped. */
+	tcp_workload(_metadata, 6, 3);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons(port);
+	EXPECT_EQ(1, sendto(fd, "x", 1, 0, (void *)&a, sizeof(a)));
+	close(fd);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_LE(3, tp_count(t.out, "tracepoint:skb:skb_copy_datagram_iovec"));
+	EXPECT_LE(1, tp_count(t.out, "tracepoint:skb:kfree_skb"));
+	EXPECT_EQ(count_lines_affix(t.out, "@[", ""),
+		  count_lines_affix(t.out, "@[tracepoint:skb:", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(tpcount_no_such_category)
+{
+	char out[1024], bin[512];
+
+	tool_path("tpcount", bin, sizeof(bin));
+	EXPECT_EQ(1, run_cmd(out, sizeof(out), "%s nosuchcategory 2>&1", bin));
+	EXPECT_NE(NULL, strstr(out, "tpcount: no tracepoint category 'nosuchcategory' on "));
+	EXPECT_NE(NULL, strstr(out, "/available_events)\n"));
 }
 
 TEST_HARNESS_MAIN

@@ -107,3 +107,19 @@ void json_print_string(FILE *out, const char *s)
 	}
 	fputc('"', out);
 }
+
+const char *json_quote(char *buf, size_t len, const char *s)
+{
+	FILE *m;
+
+	if (!len)
+		return buf;
+	buf[0] = '\0';
+	m = fmemopen(buf, len, "w");
+	if (!m)
+		return buf;
+	json_print_string(m, s);
+	fclose(m);
+	buf[len - 1] = '\0';
+	return buf;
+}

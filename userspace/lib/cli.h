@@ -38,4 +38,7 @@ const char *strftime_now(char *buf, size_t len);
 /* Write @s as a JSON string literal, quotes included. */
 void json_print_string(FILE *out, const char *s);
 
+/* The same into @buf (truncated to @len, always terminated); @buf. */
+const char *json_quote(char *buf, size_t len, const char *s);
+
 #endif

@@ -49,6 +49,11 @@ static const char *tracefs_dir(void)
 	return NULL;
 }
 
+const char *tracefs_root(void)
+{
+	return tracefs_dir();
+}
+
 bool probe_tracefs(char *why, size_t len)
 {
 	if (tracefs_dir())
@@ -265,30 +270,82 @@ static void append_reason(char *why, size_t len, const char *reason)
 	snprintf(why + used, len - used, "%s%s", used ? "; " : "", reason);
 }
 
+/*
+ * Tests set NETLENS_FORCE_ATTACH=tracepoint|tp_btf|fentry|kprobe to make
+ * the tools take that alternative only, so that every fallback runs on
+ * some kernel.  Not for users: it is not in any --help.
+ */
+static bool forced_out(enum attach_kind kind, char *why, size_t len)
+{
+	const char *force = getenv("NETLENS_FORCE_ATTACH");
+	char reason[128];
+
+	if (!force || !*force || !strcmp(force, attach_kind_name(kind)))
+		return false;
+	snprintf(reason, sizeof(reason), "%s: skipped (NETLENS_FORCE_ATTACH=%s)",
+		 attach_kind_name(kind), force);
+	append_reason(why, len, reason);
+	return true;
+}
+
 enum attach_kind probe_best(const struct attach_alts *alts, char *why,
 			    size_t len)
 {
 	char reason[256];
 
 	why[0] = '\0';
-	if (alts->tp_category && alts->tp_name) {
+	if (alts->tp_category && alts->tp_name &&
+	    !forced_out(ATTACH_TRACEPOINT, why, len)) {
 		if (probe_tracepoint(alts->tp_category, alts->tp_name, reason,
 				     sizeof(reason)))
 			return ATTACH_TRACEPOINT;
 		append_reason(why, len, reason);
 	}
-	if (alts->btf_tp) {
+	if (alts->btf_tp && !forced_out(ATTACH_TP_BTF, why, len)) {
 		if (probe_tp_btf(alts->btf_tp, reason, sizeof(reason)))
 			return ATTACH_TP_BTF;
 		append_reason(why, len, reason);
 	}
-	if (alts->func) {
+	if (alts->func && !forced_out(ATTACH_FENTRY, why, len)) {
 		if (probe_fentry(alts->func, reason, sizeof(reason)))
 			return ATTACH_FENTRY;
 		append_reason(why, len, reason);
+	}
+	if (alts->func && !forced_out(ATTACH_KPROBE, why, len)) {
 		if (probe_kprobe(alts->func, reason, sizeof(reason)))
 			return ATTACH_KPROBE;
 		append_reason(why, len, reason);
 	}
 	return ATTACH_NONE;
+}
+
+const char *attach_label(const struct attach_alts *alts, enum attach_kind kind,
+			 char *buf, size_t len)
+{
+	switch (kind) {
+	case ATTACH_TRACEPOINT:
+		snprintf(buf, len, "tracepoint:%s:%s", alts->tp_category, alts->tp_name);
+		break;
+	case ATTACH_TP_BTF:
+		snprintf(buf, len, "tp_btf:%s", alts->btf_tp);
+		break;
+	case ATTACH_FENTRY:
+	case ATTACH_KPROBE:
+		snprintf(buf, len, "%s:%s", attach_kind_name(kind), alts->func);
+		break;
+	default:
+		snprintf(buf, len, "none");
+		break;
+	}
+	return buf;
+}
+
+void attach_autoload(enum attach_kind kind,
+		     struct bpf_program *const progs[ATTACH_NONE])
+{
+	int k;
+
+	for (k = 0; k < ATTACH_NONE; k++)
+		if (progs[k])
+			bpf_program__set_autoload(progs[k], k == (int)kind);
 }

@@ -32,6 +32,9 @@ const char *attach_kind_name(enum attach_kind kind);
  */
 bool probe_tracefs(char *why, size_t len);
 
+/* Where tracefs is (after probe_tracefs()); NULL when it is not mounted. */
+const char *tracefs_root(void);
+
 /* Classic tracepoint @category:@name (tracefs events/.../id). */
 bool probe_tracepoint(const char *category, const char *name, char *why,
 		      size_t len);
@@ -83,5 +86,21 @@ struct attach_alts {
  */
 enum attach_kind probe_best(const struct attach_alts *alts, char *why,
 			    size_t len);
+
+/*
+ * How @kind of @alts is named in output: "tracepoint:CAT:NAME",
+ * "tp_btf:NAME", "fentry:FUNC", "kprobe:FUNC"; into @buf, returned.
+ */
+const char *attach_label(const struct attach_alts *alts, enum attach_kind kind,
+			 char *buf, size_t len);
+
+struct bpf_program;
+
+/*
+ * Load only the program for @kind: @progs holds one program (or NULL) per
+ * attach kind, indexed by enum attach_kind.
+ */
+void attach_autoload(enum attach_kind kind,
+		     struct bpf_program *const progs[ATTACH_NONE]);
 
 #endif

@@ -5,6 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/types.h>
+
 #include "tool.h"
 
 volatile sig_atomic_t tool_exiting;
@@ -111,4 +113,77 @@ void tool_comm(char dst[17], const char *src)
 {
 	memcpy(dst, src, 16);
 	dst[16] = '\0';
+}
+
+bool tool_need_tracepoints(const char *tool, const char *what,
+			   const char *category, const char *const *names,
+			   size_t n, const char *hint)
+{
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (probe_tracepoint(category, names[i], why, sizeof(why)))
+			continue;
+		fprintf(stderr, "%s: cannot trace %s: %s%s%s%s\n", tool, what, why,
+			hint ? " (" : "", hint ? hint : "", hint ? ")" : "");
+		return false;
+	}
+	return true;
+}
+
+int tool_load_attach(const char *tool, const struct bpf_object_skeleton *s,
+		     const char *attach_what)
+{
+	char what[160];
+	int err;
+
+	err = bpf_object__load_skeleton((struct bpf_object_skeleton *)s);
+	if (err) {
+		report_bpf_failure(tool, "load the BPF programs", err);
+		return err;
+	}
+	if (!attach_what)
+		return 0;
+	err = bpf_object__attach_skeleton((struct bpf_object_skeleton *)s);
+	if (err) {
+		snprintf(what, sizeof(what), "attach %s", attach_what);
+		report_bpf_failure(tool, what, err);
+	}
+	return err;
+}
+
+int tool_run(const struct tool_env *env, int (*report)(void *ctx), void *ctx)
+{
+	unsigned int reports = 0;
+	int err;
+
+	for (;;) {
+		bool more = tool_wait(env, reports);
+
+		err = report(ctx);
+		reports++;
+		if (err || !more)
+			return err;
+	}
+}
+
+int tool_print_counts(const struct tool_env *env, struct kv_table *t,
+		      int map_fd, size_t key_size, int ncpus,
+		      void (*add_row)(const void *key, unsigned long long value,
+				      void *t),
+		      const char *const *map_order)
+{
+	int err;
+
+	kv_reset(t);
+	err = bpf_map_drain(map_fd, key_size, sizeof(__u64), ncpus,
+			    env->interval != 0, add_row, t);
+	if (err)
+		return err;
+	if (env->timestamp && !env->json)
+		printf("%s\n", tool_time());
+	kv_print(stdout, t, map_order, env->json,
+		 env->timestamp ? tool_time() : NULL);
+	return 0;
 }

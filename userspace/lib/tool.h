@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "kvtable.h"
 #include "probe.h"
 
 struct tool_env {
@@ -67,5 +68,38 @@ void tool_ready(const struct tool_env *env, const char *fmt, ...)
 
 /* Copy a BPF-side comm (not necessarily terminated) into 16+1 bytes. */
 void tool_comm(char dst[17], const char *src);
+
+/*
+ * Every tracepoint @category:@names[0..n-1] exists?  Otherwise prints
+ * "TOOL: cannot trace WHAT: <why> (HINT)" and returns false.
+ */
+bool tool_need_tracepoints(const char *tool, const char *what,
+			   const char *category, const char *const *names,
+			   size_t n, const char *hint);
+
+/*
+ * Load the opened skeleton @s (rodata set) and, when @attach_what is not
+ * NULL, attach its programs; failures are reported (report_bpf_failure()).
+ * 0 or a negative errno.
+ */
+int tool_load_attach(const char *tool, const struct bpf_object_skeleton *s,
+		     const char *attach_what);
+
+/*
+ * The report loop: wait (tool_wait()), call @report, until the last report
+ * or an error.  Returns @report's last result.
+ */
+int tool_run(const struct tool_env *env, int (*report)(void *ctx), void *ctx);
+
+/*
+ * Drain count map @map_fd (keys of @key_size bytes, u64 values, per-CPU
+ * when @ncpus > 1) into @t through @add_row, cleared when printing per
+ * interval, and print it as bpftrace does (with -T: the time first).
+ */
+int tool_print_counts(const struct tool_env *env, struct kv_table *t,
+		      int map_fd, size_t key_size, int ncpus,
+		      void (*add_row)(const void *key, unsigned long long value,
+				      void *t),
+		      const char *const *map_order);
 
 #endif
