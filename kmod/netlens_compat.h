@@ -9,6 +9,7 @@
 #include <linux/version.h>
 #include <linux/btf.h>
 #include <linux/btf_ids.h>
+#include <linux/ftrace.h>
 #include <net/genetlink.h>
 
 /*
@@ -47,6 +48,17 @@
 #define NETLENS_GENL_CAP_DO		0
 #define NETLENS_GENL_FAMILY_OPS(arr)	\
 	.ops = (arr), .n_ops = ARRAY_SIZE(arr)
+#endif
+
+/*
+ * Arguments in an ftrace_ops callback registered without SAVE_REGS (the
+ * full pt_regs costs a lot on hot functions): 6.1 has no accessor, and
+ * x86 keeps them in fregs->regs there.
+ */
+#ifdef ftrace_regs_get_argument
+#define netlens_ftrace_arg(fregs, n)	ftrace_regs_get_argument(fregs, n)
+#else
+#define netlens_ftrace_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
 
 #endif /* _NETLENS_COMPAT_H */

@@ -39,6 +39,7 @@
 #include <trace/events/kmem.h>
 
 #include "netlens.h"
+#include "netlens_compat.h"
 #include "netlens-events.h"
 
 static unsigned int skb_table_bits = 16;
@@ -384,13 +385,8 @@ static void notrace netlens_ftrace_entry(unsigned long ip, unsigned long parent_
 					 struct ftrace_ops *op,
 					 struct ftrace_regs *fregs)
 {
-	struct pt_regs *regs = ftrace_get_regs(fregs);
-	unsigned long arg0, arg1;
-
-	if (WARN_ON_ONCE(!regs))
-		return;
-	arg0 = regs_get_kernel_argument(regs, 0);
-	arg1 = regs_get_kernel_argument(regs, 1);
+	unsigned long arg0 = netlens_ftrace_arg(fregs, 0);
+	unsigned long arg1 = netlens_ftrace_arg(fregs, 1);
 
 	switch (netlens_classify_fn(ip)) {
 	case FN_BUILD_SKB_AROUND:
@@ -409,7 +405,7 @@ static void notrace netlens_ftrace_entry(unsigned long ip, unsigned long parent_
 	}
 	case FN_FREE_BULK:
 		netlens_on_free_bulk((struct kmem_cache *)arg0, arg1,
-				     (void **)regs_get_kernel_argument(regs, 2),
+				     (void **)netlens_ftrace_arg(fregs, 2),
 				     parent_ip);
 		break;
 	case FN_NAPI_PUT:
@@ -477,7 +473,6 @@ static int netlens_skb_arm(void)
 		goto err_disarm;
 	}
 	nl_skb.ftrace_ops->func = netlens_ftrace_entry;
-	nl_skb.ftrace_ops->flags = FTRACE_OPS_FL_SAVE_REGS;
 
 	/* The callers stand in for napi_skb_cache_put() only where it is inlined. */
 	napi_put = !netlens_ftrace_filter(nl_skb.ftrace_ops, FN_NAPI_PUT);
