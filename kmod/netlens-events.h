@@ -123,6 +123,132 @@ TRACE_EVENT_FN(skb_free,
 	netlens_skb_tp_reg, netlens_skb_tp_unreg
 );
 
+/*
+ * 802.11 scans (netlens_wifi.c).  @wiphy is the radio's name, @scan_id
+ * ties a scan's events together.  A scan was started by @pid/@comm (the
+ * task that asked nl80211); @offloaded scans step through channels in the
+ * device (hw_scan) rather than in mac80211.
+ */
+TRACE_EVENT(wifi_scan_start,
+	TP_PROTO(const char *wiphy, int ifindex, u64 scan_id, pid_t pid,
+		 const char *comm, u32 n_channels, u32 n_ssids, u32 flags,
+		 bool offloaded),
+	TP_ARGS(wiphy, ifindex, scan_id, pid, comm, n_channels, n_ssids, flags,
+		offloaded),
+
+	TP_STRUCT__entry(
+		__array(char, wiphy, 32)
+		__field(int, ifindex)
+		__field(u64, scan_id)
+		__field(pid_t, pid)
+		__array(char, comm, 16)
+		__field(u32, n_channels)
+		__field(u32, n_ssids)
+		__field(u32, flags)
+		__field(bool, offloaded)
+	),
+
+	TP_fast_assign(
+		strscpy(__entry->wiphy, wiphy, 32);
+		__entry->ifindex = ifindex;
+		__entry->scan_id = scan_id;
+		__entry->pid = pid;
+		strscpy(__entry->comm, comm, 16);
+		__entry->n_channels = n_channels;
+		__entry->n_ssids = n_ssids;
+		__entry->flags = flags;
+		__entry->offloaded = offloaded;
+	),
+
+	TP_printk("wiphy=%s ifindex=%d scan=%llu pid=%d comm=%s n_channels=%u n_ssids=%u flags=0x%x offloaded=%d",
+		  __entry->wiphy, __entry->ifindex, __entry->scan_id,
+		  __entry->pid, __entry->comm, __entry->n_channels,
+		  __entry->n_ssids, __entry->flags, __entry->offloaded)
+);
+
+/*
+ * One channel a scan visited: @band (enum nl80211_band), @freq (MHz),
+ * @beacon_found (a beacon or probe response was heard there, now or
+ * before), @dwell_us on it (0 when offloaded: the device does not say) and
+ * the distinct BSSes heard on it during the scan.
+ */
+TRACE_EVENT(wifi_scan_channel,
+	TP_PROTO(const char *wiphy, int ifindex, u64 scan_id, u8 band, u32 freq,
+		 u8 beacon_found, u64 dwell_us, u32 bss_count, bool offloaded),
+	TP_ARGS(wiphy, ifindex, scan_id, band, freq, beacon_found, dwell_us,
+		bss_count, offloaded),
+
+	TP_STRUCT__entry(
+		__array(char, wiphy, 32)
+		__field(int, ifindex)
+		__field(u64, scan_id)
+		__field(u8, band)
+		__field(u32, freq)
+		__field(u8, beacon_found)
+		__field(u64, dwell_us)
+		__field(u32, bss_count)
+		__field(bool, offloaded)
+	),
+
+	TP_fast_assign(
+		strscpy(__entry->wiphy, wiphy, 32);
+		__entry->ifindex = ifindex;
+		__entry->scan_id = scan_id;
+		__entry->band = band;
+		__entry->freq = freq;
+		__entry->beacon_found = beacon_found;
+		__entry->dwell_us = dwell_us;
+		__entry->bss_count = bss_count;
+		__entry->offloaded = offloaded;
+	),
+
+	TP_printk("wiphy=%s ifindex=%d scan=%llu band=%s freq=%u beacon_found=%u dwell_us=%llu bss=%u offloaded=%d",
+		  __entry->wiphy, __entry->ifindex, __entry->scan_id,
+		  __print_symbolic(__entry->band, { 0, "2GHz" }, { 1, "5GHz" },
+				   { 2, "60GHz" }, { 3, "6GHz" }, { 4, "S1GHz" },
+				   { 5, "LC" }),
+		  __entry->freq, __entry->beacon_found, __entry->dwell_us,
+		  __entry->bss_count, __entry->offloaded)
+);
+
+/* A scan ended: @aborted or completed, after @duration_us. */
+TRACE_EVENT(wifi_scan_done,
+	TP_PROTO(const char *wiphy, int ifindex, u64 scan_id, u64 duration_us,
+		 u32 channels_visited, u32 bss_count, bool aborted,
+		 bool offloaded),
+	TP_ARGS(wiphy, ifindex, scan_id, duration_us, channels_visited,
+		bss_count, aborted, offloaded),
+
+	TP_STRUCT__entry(
+		__array(char, wiphy, 32)
+		__field(int, ifindex)
+		__field(u64, scan_id)
+		__field(u64, duration_us)
+		__field(u32, channels_visited)
+		__field(u32, bss_count)
+		__field(bool, aborted)
+		__field(bool, offloaded)
+	),
+
+	TP_fast_assign(
+		strscpy(__entry->wiphy, wiphy, 32);
+		__entry->ifindex = ifindex;
+		__entry->scan_id = scan_id;
+		__entry->duration_us = duration_us;
+		__entry->channels_visited = channels_visited;
+		__entry->bss_count = bss_count;
+		__entry->aborted = aborted;
+		__entry->offloaded = offloaded;
+	),
+
+	TP_printk("wiphy=%s ifindex=%d scan=%llu duration_us=%llu channels=%u bss=%u %s offloaded=%d",
+		  __entry->wiphy, __entry->ifindex, __entry->scan_id,
+		  __entry->duration_us, __entry->channels_visited,
+		  __entry->bss_count,
+		  __entry->aborted ? "aborted" : "completed",
+		  __entry->offloaded)
+);
+
 #endif /* _NETLENS_EVENTS_H */
 
 #undef TRACE_INCLUDE_PATH

@@ -23,4 +23,20 @@ void netlens_chardev_exit(void);
 int netlens_genl_init(void);
 void netlens_genl_exit(void);
 
+/* 802.11 scans (netlens_wifi.c) and their netlink notifications. */
+#define NETLENS_WIFI_NAME_LEN	32	/* wiphy names kept, NUL included */
+
+struct net;
+struct sk_buff;
+
+int netlens_wifi_init(void);
+void netlens_wifi_exit(void);
+void netlens_wifi_set_channel_events(bool on);
+
+bool netlens_genl_scan_has_listeners(struct net *net);
+/* A scan notification @cmd to fill; NULL without memory (atomic). */
+struct sk_buff *netlens_genl_scan_msg_new(u8 cmd, void **hdr);
+/* End @msg and multicast it to the scan group of @net; consumes @msg. */
+void netlens_genl_scan_multicast(struct net *net, struct sk_buff *msg, void *hdr);
+
 #endif /* _NETLENS_H */

@@ -66,6 +66,51 @@ err_free:
 	return -EMSGSIZE;
 }
 
+/* ---- 802.11 scan ----------------------------------------------------------- */
+
+static const struct nla_policy netlens_scan_set_config_nl_policy[NETLENS_A_CONFIG_MAX + 1] = {
+	[NETLENS_A_CONFIG_CHANNEL_EVENTS] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
+static int netlens_nl_scan_set_config_doit(struct sk_buff *skb,
+					   struct genl_info *info)
+{
+	if (GENL_REQ_ATTR_CHECK(info, NETLENS_A_CONFIG_CHANNEL_EVENTS)) {
+		NL_SET_ERR_MSG(info->extack, "channel-events attribute required");
+		return -EINVAL;
+	}
+	netlens_wifi_set_channel_events(nla_get_u8(info->attrs[NETLENS_A_CONFIG_CHANNEL_EVENTS]));
+	return 0;
+}
+
+bool netlens_genl_scan_has_listeners(struct net *net)
+{
+	return genl_has_listeners(&netlens_genl_family, net, NETLENS_MCGRP_SCAN);
+}
+
+struct sk_buff *netlens_genl_scan_msg_new(u8 cmd, void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	*hdr = genlmsg_put(msg, 0, 0, &netlens_genl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+void netlens_genl_scan_multicast(struct net *net, struct sk_buff *msg, void *hdr)
+{
+	genlmsg_end(msg, hdr);
+	/* -ESRCH: the last listener left meanwhile. */
+	genlmsg_multicast_netns(&netlens_genl_family, net, msg, 0,
+				NETLENS_MCGRP_SCAN, GFP_ATOMIC);
+}
+
 static const struct netlens_genl_op netlens_nl_ops[] = {
 	{
 		.cmd = NETLENS_CMD_GET_INFO,
@@ -73,6 +118,13 @@ static const struct netlens_genl_op netlens_nl_ops[] = {
 		.policy = netlens_get_info_nl_policy,
 		.maxattr = NETLENS_A_INFO_MAX,
 		.flags = NETLENS_GENL_CAP_DO,
+	},
+	{
+		.cmd = NETLENS_CMD_SCAN_SET_CONFIG,
+		.doit = netlens_nl_scan_set_config_doit,
+		.policy = netlens_scan_set_config_nl_policy,
+		.maxattr = NETLENS_A_CONFIG_MAX,
+		.flags = GENL_ADMIN_PERM | NETLENS_GENL_CAP_DO,
 	},
 };
 

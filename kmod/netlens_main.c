@@ -4,7 +4,8 @@
  *
  * Registers, in order: the histograms, the skb tracker (its hooks are armed
  * later, only while its tracepoints have consumers), the kfuncs, the
- * /dev/netlens character device and the "netlens" generic netlink family.
+ * /dev/netlens character device, the "netlens" generic netlink family and
+ * the 802.11 scan hooks that multicast on it.
  * Exit and failed init unwind in reverse.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -46,8 +47,15 @@ static int __init netlens_init(void)
 		goto err_unregister_chardev;
 	}
 
+	/* Multicasts on the family: after it. */
+	err = netlens_wifi_init();
+	if (err)
+		goto err_unregister_genl;
+
 	return 0;
 
+err_unregister_genl:
+	netlens_genl_exit();
 err_unregister_chardev:
 	netlens_chardev_exit();
 err_stop_skb:
@@ -59,6 +67,7 @@ err_free_hists:
 
 static void __exit netlens_exit(void)
 {
+	netlens_wifi_exit();
 	netlens_genl_exit();
 	netlens_chardev_exit();
 	netlens_skb_exit();

@@ -129,8 +129,54 @@ enum {
 	NETLENS_A_INFO_MAX = (__NETLENS_A_INFO_MAX - 1)
 };
 
+/* ---- 802.11 scan ---------------------------------------------------------- */
+
+/*
+ * Attributes of the scan notifications multicast on group "scan"
+ * (NETLENS_CMD_SCAN_START_NTF, _CHANNEL_NTF, _DONE_NTF).  Each message
+ * carries WIPHY, IFINDEX and SCAN_ID; the rest as noted.
+ */
+enum {
+	NETLENS_A_SCAN_PAD = 1,		/* padding for 64-bit attributes */
+	NETLENS_A_SCAN_WIPHY,		/* string: radio ("phy0") */
+	NETLENS_A_SCAN_IFINDEX,		/* u32: interface, 0 if none */
+	NETLENS_A_SCAN_ID,		/* u64: per-module scan number */
+	NETLENS_A_SCAN_PID,		/* u32: start: initiating process (TGID) */
+	NETLENS_A_SCAN_COMM,		/* string: start: its comm */
+	NETLENS_A_SCAN_N_CHANNELS,	/* u32: start: channels requested */
+	NETLENS_A_SCAN_N_SSIDS,		/* u32: start: SSIDs probed (0: passive) */
+	NETLENS_A_SCAN_FLAGS,		/* u32: start: NL80211_SCAN_FLAG_* */
+	NETLENS_A_SCAN_OFFLOADED,	/* flag: start, channel, done: hw_scan */
+	NETLENS_A_SCAN_BAND,		/* u32: channel: enum nl80211_band */
+	NETLENS_A_SCAN_FREQ,		/* u32: channel: center frequency, MHz */
+	NETLENS_A_SCAN_BEACON_FOUND,	/* u8: channel: beacon heard there */
+	NETLENS_A_SCAN_DWELL_US,	/* u64: channel: time on it, 0 if offloaded */
+	NETLENS_A_SCAN_BSS_COUNT,	/* u32: channel, done: distinct BSSes heard */
+	NETLENS_A_SCAN_DURATION_US,	/* u64: done: start to done */
+	NETLENS_A_SCAN_CHANNELS_VISITED,	/* u32: done */
+	NETLENS_A_SCAN_ABORTED,		/* u8: done: 1 aborted, 0 completed */
+
+	__NETLENS_A_SCAN_MAX,
+	NETLENS_A_SCAN_MAX = (__NETLENS_A_SCAN_MAX - 1)
+};
+
+/* Attributes of NETLENS_CMD_SCAN_SET_CONFIG (GENL_ADMIN_PERM). */
+enum {
+	/* u8, required: 1 multicast channel notifications (default), 0 not */
+	NETLENS_A_CONFIG_CHANNEL_EVENTS = 1,
+
+	__NETLENS_A_CONFIG_MAX,
+	NETLENS_A_CONFIG_MAX = (__NETLENS_A_CONFIG_MAX - 1)
+};
+
+/* ---- commands ---------------------------------------------------------------- */
+
 enum {
 	NETLENS_CMD_GET_INFO = 1,	/* do: reply with NETLENS_A_INFO_* */
+	NETLENS_CMD_SCAN_START_NTF,	/* notification: a scan started */
+	NETLENS_CMD_SCAN_CHANNEL_NTF,	/* notification: a channel was visited */
+	NETLENS_CMD_SCAN_DONE_NTF,	/* notification: a scan ended */
+	NETLENS_CMD_SCAN_SET_CONFIG,	/* do: NETLENS_A_CONFIG_* (admin) */
 
 	__NETLENS_CMD_MAX,
 	NETLENS_CMD_MAX = (__NETLENS_CMD_MAX - 1)

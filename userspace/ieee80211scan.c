@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ieee80211scan: 802.11 scans as they happen (BPF Performance Tools
+ * 10.3.30), from netlens.ko's generic netlink group "scan": who started
+ * each scan, every channel it visited (once, with its dwell and the BSSes
+ * heard there) and how it ended, for any number of radios scanning at once.
+ * -H instead keeps scan-duration and dwell histograms with a BPF program on
+ * the module's wifi_scan_* tracepoints.
+ */
+#include <argp.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/netlens.h>
+#include <netlink/genl/genl.h>
+
+#include "hist.h"
+#include "netlens_dev.h"
+#include "netlens_genl.h"
+#include "tool.h"
+#include "ieee80211scan.skel.h"
+
+static struct tool_env env = { .no_interval = true };
+static struct {
+	const char *iface;	/* -i */
+	int ifindex;
+	bool hist;		/* -H */
+	unsigned int radios;	/* radios seen, here or in events */
+	int seen[8];
+} opt;
+
+const char *argp_program_version = "ieee80211scan " NETLENS_VERSION;
+static const char doc[] =
+"Trace IEEE 802.11 scans: who started them, each channel visited, how long.\n"
+"\n"
+"Listens to netlens.ko's generic netlink group \"scan\" (no privileges\n"
+"needed; radios of this network namespace only).  Unlike the book's tool\n"
+"it follows scans on several radios at once, prints one line per channel\n"
+"visited rather than per channel lookup, and takes the band from the\n"
+"kernel.  -H (root) keeps histograms of scan durations and per-channel\n"
+"dwell times instead, per interface, until Ctrl-C.\n"
+"\n"
+"EXAMPLES:\n"
+"    ieee80211scan             # every scan in this network namespace\n"
+"    ieee80211scan -i wlan0    # scans on wlan0 only\n"
+"    ieee80211scan -j          # JSON lines\n"
+"    ieee80211scan -H          # duration and dwell histograms at Ctrl-C\n";
+
+static const struct argp_option opts[] = {
+	{ "interface", 'i', "IFACE", 0, "Scans on this interface only", 0 },
+	{ "histogram", 'H', NULL, 0, "Duration and dwell histograms (BPF, root)", 0 },
+	{ "json", 'j', NULL, 0, "Print JSON lines instead of text", 0 },
+	{ "verbose", 'v', NULL, 0, "Verbose debug output (libbpf)", 0 },
+	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 },
+	{},
+};
+
+static error_t parse_arg(int key, char *arg, struct argp_state *state)
+{
+	switch (key) {
+	case 'i':
+		if (!*arg || strlen(arg) >= IFNAMSIZ)
+			argp_error(state, "invalid interface name '%s'", arg);
+		opt.iface = arg;
+		return 0;
+	case 'H':
+		opt.hist = true;
+		return 0;
+	default:
+		return tool_parse_common(key, arg, state, &env);
+	}
+}
+
+static const char *band_name(unsigned int band)
+{
+	static const char *const names[] = { "2GHz", "5GHz", "60GHz", "6GHz", "S1GHz", "LC" };
+
+	return band < sizeof(names) / sizeof(names[0]) ? names[band] : "?";
+}
+
+/* Radios present in this namespace: their interfaces with a phy80211 link. */
+static unsigned int count_radios(void)
+{
+	glob_t g;
+	unsigned int n = 0;
+
+	if (!glob("/sys/class/net/*/phy80211", 0, NULL, &g)) {
+		n = g.gl_pathc;
+		globfree(&g);
+	}
+	return n;
+}
+
+/* Remember @ifindex; more than one radio means lines name their interface. */
+static void note_radio(int ifindex)
+{
+	unsigned int i, n = opt.radios < 8 ? opt.radios : 8;
+
+	for (i = 0; i < n; i++)
+		if (opt.seen[i] == ifindex)
+			return;
+	if (opt.radios < 8)
+		opt.seen[opt.radios] = ifindex;
+	opt.radios++;
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[NETLENS_A_SCAN_MAX + 1];
+	char ifname[IF_NAMESIZE], wiphy[64] = "?", comm[32] = "?", prefix[80] = "";
+	const char *event;
+	int ifindex = 0;
+
+	if (nla_parse(tb, NETLENS_A_SCAN_MAX, genlmsg_attrdata(gnlh, 0),
+		      genlmsg_attrlen(gnlh, 0), NULL))
+		return NL_SKIP;
+	switch (gnlh->cmd) {
+	case NETLENS_CMD_SCAN_START_NTF:
+		event = "start";
+		break;
+	case NETLENS_CMD_SCAN_CHANNEL_NTF:
+		event = "channel";
+		break;
+	case NETLENS_CMD_SCAN_DONE_NTF:
+		event = "done";
+		break;
+	default:
+		return NL_SKIP;
+	}
+	if (tb[NETLENS_A_SCAN_IFINDEX])
+		ifindex = nla_get_u32(tb[NETLENS_A_SCAN_IFINDEX]);
+	if (tb[NETLENS_A_SCAN_WIPHY])
+		snprintf(wiphy, sizeof(wiphy), "%s", nla_get_string(tb[NETLENS_A_SCAN_WIPHY]));
+	if (opt.iface && ifindex != opt.ifindex && strcmp(wiphy, opt.iface))
+		return NL_OK;
+	if (!ifindex || !if_indextoname(ifindex, ifname))
+		snprintf(ifname, sizeof(ifname), "%s", wiphy);
+	note_radio(ifindex);
+
+#define U32(a) (tb[a] ? nla_get_u32(tb[a]) : 0)
+#define U64(a) (tb[a] ? (unsigned long long)nla_get_u64(tb[a]) : 0ULL)
+#define U8(a) (tb[a] ? nla_get_u8(tb[a]) : 0)
+	if (tb[NETLENS_A_SCAN_COMM])
+		snprintf(comm, sizeof(comm), "%s", nla_get_string(tb[NETLENS_A_SCAN_COMM]));
+
+	if (env.json) {
+		printf("{\"time\":\"%s\",\"event\":\"%s\",\"iface\":", tool_time(), event);
+		json_print_string(stdout, ifname);
+		printf(",\"wiphy\":");
+		json_print_string(stdout, wiphy);
+		printf(",\"ifindex\":%d,\"scan_id\":%llu,\"offloaded\":%s",
+		       ifindex, U64(NETLENS_A_SCAN_ID),
+		       tb[NETLENS_A_SCAN_OFFLOADED] ? "true" : "false");
+		if (gnlh->cmd == NETLENS_CMD_SCAN_START_NTF) {
+			printf(",\"pid\":%u,\"comm\":", U32(NETLENS_A_SCAN_PID));
+			json_print_string(stdout, comm);
+			printf(",\"n_channels\":%u,\"n_ssids\":%u,\"flags\":%u",
+			       U32(NETLENS_A_SCAN_N_CHANNELS),
+			       U32(NETLENS_A_SCAN_N_SSIDS), U32(NETLENS_A_SCAN_FLAGS));
+		} else if (gnlh->cmd == NETLENS_CMD_SCAN_CHANNEL_NTF) {
+			printf(",\"band\":\"%s\",\"freq\":%u,\"beacon_found\":%u,\"dwell_us\":%llu,\"bss\":%u",
+			       band_name(U32(NETLENS_A_SCAN_BAND)),
+			       U32(NETLENS_A_SCAN_FREQ), U8(NETLENS_A_SCAN_BEACON_FOUND),
+			       U64(NETLENS_A_SCAN_DWELL_US), U32(NETLENS_A_SCAN_BSS_COUNT));
+		} else {
+			printf(",\"duration_us\":%llu,\"duration_ms\":%llu,\"channels\":%u,\"bss\":%u,\"aborted\":%s",
+			       U64(NETLENS_A_SCAN_DURATION_US),
+			       U64(NETLENS_A_SCAN_DURATION_US) / 1000,
+			       U32(NETLENS_A_SCAN_CHANNELS_VISITED),
+			       U32(NETLENS_A_SCAN_BSS_COUNT),
+			       U8(NETLENS_A_SCAN_ABORTED) ? "true" : "false");
+		}
+		printf("}\n");
+		fflush(stdout);
+		return NL_OK;
+	}
+
+	if (opt.radios > 1 || count_radios() > 1)
+		snprintf(prefix, sizeof(prefix), "%s: ", ifname);
+	if (gnlh->cmd == NETLENS_CMD_SCAN_START_NTF)
+		printf("%s %sscan started (on-CPU PID %u, %s)\n", tool_time(),
+		       prefix, U32(NETLENS_A_SCAN_PID), comm);
+	else if (gnlh->cmd == NETLENS_CMD_SCAN_CHANNEL_NTF)
+		printf("%s %sscanning channel %s freq %u: beacon_found %u\n",
+		       tool_time(), prefix, band_name(U32(NETLENS_A_SCAN_BAND)),
+		       U32(NETLENS_A_SCAN_FREQ), U8(NETLENS_A_SCAN_BEACON_FOUND));
+	else
+		printf("%s %sscan %s: %llu ms\n", tool_time(), prefix,
+		       U8(NETLENS_A_SCAN_ABORTED) ? "aborted" : "completed",
+		       U64(NETLENS_A_SCAN_DURATION_US) / 1000);
+	fflush(stdout);
+	return NL_OK;
+#undef U32
+#undef U64
+#undef U8
+}
+
+static int run_events(void)
+{
+	struct netlens_genl g;
+	char err[256];
+	int ret;
+
+	if (access("/sys/module/netlens", F_OK)) {
+		fprintf(stderr, "ieee80211scan: netlens.ko is not loaded (modprobe netlens): its generic netlink family '%s' carries the scan events\n",
+			NETLENS_GENL_NAME);
+		return 1;
+	}
+	ret = netlens_genl_open(&g, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "ieee80211scan: %s\n", err);
+		return 1;
+	}
+	nl_socket_disable_seq_check(g.sk);
+	nl_socket_modify_cb(g.sk, NL_CB_VALID, NL_CB_CUSTOM, on_event, NULL);
+	ret = nl_socket_add_membership(g.sk, g.scan_group);
+	if (ret) {
+		fprintf(stderr, "ieee80211scan: cannot join multicast group '%s': %s\n",
+			NETLENS_GENL_MCGRP_SCAN, nl_geterror(ret));
+		netlens_genl_close(&g);
+		return 1;
+	}
+	tool_ready(&env, "Tracing IEEE80211 SSID scans. Hit Ctrl-C to end.");
+	while (!tool_exiting) {
+		struct pollfd pfd = { .fd = nl_socket_get_fd(g.sk), .events = POLLIN };
+
+		ret = poll(&pfd, 1, 1000);
+		if (ret < 0 && errno != EINTR) {
+			perror("ieee80211scan: poll");
+			break;
+		}
+		if (ret > 0) {
+			ret = nl_recvmsgs_default(g.sk);
+			/* Overrun: events were lost, say so and carry on. */
+			if (ret == -NLE_NOMEM)
+				fprintf(stderr, "ieee80211scan: receive buffer overrun: events lost\n");
+			else if (ret < 0 && ret != -NLE_INTR && ret != -NLE_AGAIN) {
+				fprintf(stderr, "ieee80211scan: receive: %s\n", nl_geterror(ret));
+				break;
+			}
+		}
+	}
+	netlens_genl_close(&g);
+	return 0;
+}
+
+/* ---- -H: histograms ------------------------------------------------------------ */
+
+struct radio_key {
+	__s32 ifindex;
+	__u32 kind;
+	__u32 slot;
+};
+
+static void print_hist(const char *title, const char *iface, const char *kind,
+		       const __u64 *slots)
+{
+	__u64 total = 0;
+	unsigned int i;
+
+	for (i = 0; i < NETLENS_HIST_SLOTS; i++)
+		total += slots[i];
+	if (env.json) {
+		printf("{\"histogram\":\"%s\",\"iface\":", kind);
+		json_print_string(stdout, iface);
+		printf(",\"unit\":\"msecs\",\"total\":%llu,\"buckets\":",
+		       (unsigned long long)total);
+		hist_print_log2_json(stdout, slots, NETLENS_HIST_SLOTS);
+		printf("}\n");
+		return;
+	}
+	printf("\n%s, %s:\n", title, iface);
+	if (!total)
+		printf("     (none)\n");
+	hist_print_log2(stdout, slots, NETLENS_HIST_SLOTS, "msecs");
+}
+
+static int run_hist(void)
+{
+	static const unsigned int ids[2] = {
+		NETLENS_HIST_SCAN_DURATION_MS, NETLENS_HIST_SCAN_DWELL_MS,
+	};
+	static const char *const titles[2] = { "scan duration", "channel dwell" };
+	static const char *const kinds[2] = { "duration", "dwell" };
+	struct netlens_hist before[2], after[2];
+	struct ieee80211scan_bpf *skel;
+	struct radio_key key, next;
+	int fd, err, k, i, n, map;
+	int ifs[64], nifs = 0;
+	char msg[256];
+
+	if (!tool_prepare("ieee80211scan", &env))
+		return 1;
+	if (access("/sys/module/netlens", F_OK)) {
+		fprintf(stderr, "ieee80211scan: netlens.ko is not loaded (modprobe netlens): -H attaches to its wifi_scan_* tracepoints\n");
+		return 1;
+	}
+	if (access("/sys/kernel/btf/netlens", F_OK)) {
+		fprintf(stderr, "ieee80211scan: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so -H cannot attach (README: No BTF)\n");
+		return 1;
+	}
+	fd = netlens_dev_open(O_RDONLY, msg, sizeof(msg));
+	if (fd < 0) {
+		fprintf(stderr, "ieee80211scan: %s\n", msg);
+		return 1;
+	}
+	skel = ieee80211scan_bpf__open_and_load();
+	if (!skel) {
+		report_bpf_failure("ieee80211scan", "load the BPF program", -errno);
+		close(fd);
+		return 1;
+	}
+	err = ieee80211scan_bpf__attach(skel);
+	if (err) {
+		report_bpf_failure("ieee80211scan", "attach to tp_btf/wifi_scan_*", err);
+		goto out;
+	}
+	/* The module's histograms are shared: report what this run added. */
+	for (k = 0; k < 2; k++) {
+		err = netlens_dev_hist_read(fd, ids[k], &before[k]);
+		if (err)
+			goto out_dev;
+	}
+	tool_ready(&env, "Tracing IEEE80211 scan durations and channel dwell times. Hit Ctrl-C to end.");
+	while (!tool_exiting)
+		sleep(1);
+
+	map = bpf_map__fd(skel->maps.radio_hists);
+	for (err = bpf_map_get_next_key(map, NULL, &key); !err;
+	     err = bpf_map_get_next_key(map, &key, &next), key = next) {
+		for (i = 0; i < nifs && ifs[i] != key.ifindex; i++)
+			;
+		if (i == nifs && nifs < 64)
+			ifs[nifs++] = key.ifindex;
+	}
+	for (n = 0; n < nifs; n++) {
+		char ifname[IF_NAMESIZE];
+
+		if (!ifs[n] || !if_indextoname(ifs[n], ifname))
+			snprintf(ifname, sizeof(ifname), "ifindex %d", ifs[n]);
+		for (k = 0; k < 2; k++) {
+			__u64 slots[NETLENS_HIST_SLOTS] = {}, v;
+
+			for (i = 0; i < NETLENS_HIST_SLOTS; i++) {
+				key = (struct radio_key){ ifs[n], k, i };
+				if (!bpf_map_lookup_elem(map, &key, &v))
+					slots[i] = v;
+			}
+			print_hist(titles[k], ifname, kinds[k], slots);
+		}
+	}
+	for (k = 0; k < 2; k++) {
+		err = netlens_dev_hist_read(fd, ids[k], &after[k]);
+		if (err)
+			goto out_dev;
+		for (i = 0; i < NETLENS_HIST_SLOTS; i++)
+			after[k].slots[i] -= before[k].slots[i];
+		print_hist(titles[k], "all interfaces", kinds[k], after[k].slots);
+	}
+	if (skel->bss->kfunc_errors)
+		fprintf(stderr, "ieee80211scan: netlens_hist_add failed %llu times\n",
+			(unsigned long long)skel->bss->kfunc_errors);
+	err = 0;
+	goto out;
+out_dev:
+	fprintf(stderr, "ieee80211scan: reading /dev/netlens: %s\n", strerror(-err));
+out:
+	ieee80211scan_bpf__destroy(skel);
+	close(fd);
+	return err ? 1 : 0;
+}
+
+static void on_signal(int sig)
+{
+	tool_exiting = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct argp argp = { opts, parse_arg, NULL, doc };
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	argp_err_exit_status = EXIT_USAGE;
+	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
+		return EXIT_USAGE;
+	if (opt.iface) {
+		opt.ifindex = if_nametoindex(opt.iface);
+		if (!opt.ifindex && strncmp(opt.iface, "phy", 3)) {
+			fprintf(stderr, "ieee80211scan: no interface '%s' in this network namespace\n",
+				opt.iface);
+			return 1;
+		}
+	}
+	if (opt.hist)
+		return run_hist();
+
+	/* tool_prepare() insists on root; listening does not need it. */
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_signal;	/* no SA_RESTART: poll() returns */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return run_events();
+}
