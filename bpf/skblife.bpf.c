@@ -13,6 +13,31 @@
 /* Set before load. */
 const volatile pid_t targ_tgid = 0;	/* allocating process, 0: all */
 const volatile __u64 unit_div = 1;	/* 1 ns, 1000 us, 1000000 ms */
+const volatile bool filter_comm = false;	/* -c: allocating task's comm */
+const volatile char targ_comm[16] = {};
+
+/* -c only: skbs allocated by a task named targ_comm (the cost of -c). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u8);
+} comm_skbs SEC(".maps");
+
+static __always_inline bool comm_matches(void)
+{
+	char comm[16];
+	int i;
+
+	bpf_get_current_comm(comm, sizeof(comm));
+	for (i = 0; i < sizeof(comm); i++) {
+		if (comm[i] != targ_comm[i])
+			return false;
+		if (!comm[i])
+			break;
+	}
+	return true;
+}
 
 /* Per allocation path: NETLENS_HIST_SLOTS log2 slots. */
 struct {
@@ -98,7 +123,7 @@ static __always_inline int fallback_alloc(const void *ptr, struct kmem_cache *s)
 	struct birth b;
 	__u64 key = (__u64)ptr;
 
-	if (!ptr || !is_skb_cache(s))
+	if (!ptr || !is_skb_cache(s) || (filter_comm && !comm_matches()))
 		return 0;
 	b.ts = bpf_ktime_get_ns();
 	b.pid = bpf_get_current_pid_tgid() >> 32;
@@ -131,11 +156,34 @@ int BPF_PROG(kmem_cache_free, unsigned long call_site, const void *ptr)
 	return fallback_free(ptr);
 }
 
+SEC("tp_btf/skb_alloc")
+int BPF_PROG(skb_alloc, const struct sk_buff *skb, unsigned int size,
+	     __u8 path, unsigned long caller)
+{
+	__u64 key = (__u64)skb;
+	__u8 one = 1;
+
+	/* Attached only with -c. */
+	if (comm_matches())
+		bpf_map_update_elem(&comm_skbs, &key, &one, BPF_ANY);
+	return 0;
+}
+
 SEC("tp_btf/skb_free")
 int BPF_PROG(skb_free, const struct sk_buff *skb, __u64 age_ns,
 	     unsigned int truesize, pid_t alloc_pid, __u8 alloc_path,
 	     __u8 free_path, unsigned long caller)
 {
+	__u64 key = (__u64)skb;
+
+	if (filter_comm) {
+		if (!bpf_map_lookup_elem(&comm_skbs, &key))
+			return 0;
+		bpf_map_delete_elem(&comm_skbs, &key);
+		/* Allocated in softirq: the current task was not the allocator. */
+		if (!alloc_pid)
+			return 0;
+	}
 	return record_lifetime(age_ns, alloc_pid, alloc_path);
 }
 

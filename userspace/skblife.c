@@ -28,7 +28,8 @@ static struct {
 	__u64 div;
 	bool per_path;
 	bool fallback;		/* pure BPF on the kmem tracepoints */
-} opt = { "nsecs", 1, false, false };
+	const char *comm;	/* -c: allocating task's name */
+} opt = { "nsecs", 1, false, false, NULL };
 
 static const char *const alloc_path_names[NETLENS_SKB_ALLOC_PATHS] = {
 	[NETLENS_SKB_ALLOC_SKB] = "alloc_skb",
@@ -49,7 +50,9 @@ static const char doc[] =
 "skb's age: every allocation path is seen (slab, per-CPU NAPI cache,\n"
 "fast-clone twins) at a fraction of the cost of the book's kprobes on\n"
 "kmem_cache_alloc/kmem_cache_free.  -p filters on the process that\n"
-"allocated the skb (skbs allocated in softirq context have none).\n"
+"allocated the skb, -c on its name (skbs allocated in softirq context\n"
+"have neither); -c also hooks skb_alloc and keeps a hash of the skbs it\n"
+"selects, so it costs more than -p.\n"
 "\n"
 "Without netlens.ko (or with -F) it falls back to pure BPF on the\n"
 "kmem:kmem_cache_alloc/free raw tracepoints, filtered to the skbuff caches\n"
@@ -62,6 +65,7 @@ static const char doc[] =
 "    skblife -u 1 10      # microseconds, every second, 10 times\n"
 "    skblife -O           # one histogram per allocation path\n"
 "    skblife -p 181       # skbs allocated by PID 181\n"
+"    skblife -c nginx     # skbs allocated by tasks named nginx\n"
 "    skblife -F           # pure-BPF fallback, for comparison\n"
 "    skblife -j           # JSON lines\n";
 
@@ -70,6 +74,7 @@ static const struct argp_option opts[] = {
 	{ "milliseconds", 'm', NULL, 0, "Histogram in milliseconds", 0 },
 	{ "paths", 'O', NULL, 0, "One histogram per allocation path", 0 },
 	{ "fallback", 'F', NULL, 0, "Pure BPF on the kmem tracepoints even with netlens.ko", 0 },
+	{ "comm", 'c', "COMM", 0, "Only skbs allocated by tasks named COMM", 0 },
 	TOOL_OPT_PID,
 	TOOL_OPT_COMMON,
 	{},
@@ -91,6 +96,11 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'F':
 		opt.fallback = true;
+		return 0;
+	case 'c':
+		if (!*arg || strlen(arg) > 15)
+			argp_error(state, "invalid COMM '%s': 1 to 15 characters", arg);
+		opt.comm = arg;
 		return 0;
 	default:
 		return tool_parse_common(key, arg, state, &env);
@@ -256,7 +266,13 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_tgid = env.pid;
 	skel->rodata->unit_div = opt.div;
+	if (opt.comm) {
+		skel->rodata->filter_comm = true;
+		strncpy((char *)skel->rodata->targ_comm, opt.comm,
+			sizeof(skel->rodata->targ_comm) - 1);
+	}
 	bpf_program__set_autoload(skel->progs.skb_free, !opt.fallback);
+	bpf_program__set_autoload(skel->progs.skb_alloc, !opt.fallback && opt.comm);
 	bpf_program__set_autoload(skel->progs.kmem_cache_alloc, opt.fallback);
 	bpf_program__set_autoload(skel->progs.kmem_cache_free, opt.fallback);
 	err = skblife_bpf__load(skel);

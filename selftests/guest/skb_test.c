@@ -411,6 +411,36 @@ TEST(skblife_fallback)
 	free(t);
 }
 
+/* -c: only skbs allocated by tasks of that name. */
+TEST(skblife_comm_filter)
+{
+	char tool[512], comm[17] = {}, *p;
+	char *argv[] = { tool, "-j", "-c", comm, NULL };
+	char *other[] = { tool, "-j", "-c", "no-such-task", NULL };
+	struct bg_tool *t = calloc(1, sizeof(*t)), *u = calloc(1, sizeof(*u));
+
+	ASSERT_NE(NULL, t);
+	ASSERT_NE(NULL, u);
+	if (!netlens_loaded())
+		SKIP(return, "netlens.ko not loaded on %s (the guests test it)",
+		     getenv("NETLENS_KVER") ?: "this kernel");
+	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
+	ASSERT_EQ(0, read_text_file("/proc/self/comm", comm, sizeof(comm)));
+	ASSERT_EQ(0, bg_tool_start(t, argv, "Tracing sk_buff lifespans", 10000)) TH_LOG("%s", t->out);
+	ASSERT_EQ(0, bg_tool_start(u, other, "Tracing sk_buff lifespans", 10000)) TH_LOG("%s", u->out);
+	udp_loopback(_metadata, UDP_COUNT);
+	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+	ASSERT_EQ(0, bg_tool_stop(u, SIGINT, 10000)) TH_LOG("%s", u->out);
+	p = strstr(t->out, "\"total\":");
+	ASSERT_NE(NULL, p) TH_LOG("%s", t->out);
+	EXPECT_LE(UDP_COUNT, strtoull(p + 8, NULL, 10));
+	p = strstr(u->out, "\"total\":");
+	ASSERT_NE(NULL, p) TH_LOG("%s", u->out);
+	EXPECT_EQ(0, strtoull(p + 8, NULL, 10));
+	free(t);
+	free(u);
+}
+
 TEST(skblife_no_module_falls_back)
 {
 	char tool[512], out[4096];
@@ -457,6 +487,7 @@ TEST(skblife_bad_arguments)
 	EXPECT_NE(NULL, strstr(out, "invalid PID 'notapid'")) TH_LOG("%s", out);
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s 0 2>&1", tool));
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s 1 2 3 2>&1", tool));
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -c waytoolongcommandname 2>&1", tool));
 }
 
 TEST_HARNESS_MAIN
