@@ -206,7 +206,7 @@ check: deps
 	$(Q)selftests/run_all.sh
 
 demo: deps
-	$(Q)$(MAKE) all
+	$(Q)$(MAKE) all $(BUILD)/bench/skbload
 	$(Q)scripts/demo.sh
 
 checkpatch: $(CHECKPATCH)

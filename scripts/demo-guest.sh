@@ -21,3 +21,11 @@ step grep -m 3 'selftest:' /sys/kernel/tracing/trace
 # BPF: tp_btf on netlens:selftest -> kfunc netlens_hist_add -> /dev/netlens
 step "$BIN/netlensctl" -n 200 selftest
 step "$BIN/netlensctl" -j hist selftest
+# sk_buff lifespans on netlens:skb_free while a loopback workload runs
+echo
+printf '\033[1m$ %s\033[0m\n' "skblife -O -u 3 1   (with 5000 UDP datagrams and TCP messages on loopback)"
+"$BIN/skblife" -O -u 3 1 &
+sleep 1
+"${NETLENS_BUILD:-build}/bench/skbload" 5000 >/dev/null
+wait
+step "$BIN/netlensctl" skb
