@@ -13,6 +13,16 @@ int netlens_hist_reset(u32 id);
 
 int netlens_kfuncs_register(void);
 
+struct file;
+struct poll_table_struct;
+
+int netlens_ring_init(void);
+void netlens_ring_exit(void);
+ssize_t netlens_ring_read(struct file *file, char __user *buf, size_t count);
+__poll_t netlens_ring_poll(struct file *file, struct poll_table_struct *wait);
+void netlens_ring_stats(struct netlens_ring_stats *st);
+int netlens_ring_reset(void);
+
 int netlens_skb_init(void);
 void netlens_skb_exit(void);
 void netlens_skb_stats(struct netlens_skb_stats *st);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/netlens: how results reach userspace.  ioctls read and reset the
- * module's histograms and report what the module is.
+ * /dev/netlens: how results reach userspace.  read() and poll() drain the
+ * record rings BPF programs fill (netlens_ring.c); ioctls read and reset
+ * the histograms and counters and report what the module is.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -100,6 +101,20 @@ static long netlens_ioctl_skb_stats(void __user *arg)
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+static long netlens_ioctl_ring_stats(void __user *arg)
+{
+	struct netlens_ring_stats st;
+
+	netlens_ring_stats(&st);
+	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static ssize_t netlens_read(struct file *file, char __user *buf,
+			    size_t count, loff_t *ppos)
+{
+	return netlens_ring_read(file, buf, count);
+}
+
 static long netlens_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -116,6 +131,10 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 		return netlens_ioctl_selftest(uarg);
 	case NETLENS_IOC_SKB_STATS:
 		return netlens_ioctl_skb_stats(uarg);
+	case NETLENS_IOC_RING_STATS:
+		return netlens_ioctl_ring_stats(uarg);
+	case NETLENS_IOC_RING_RESET:
+		return netlens_ring_reset();
 	default:
 		return -ENOTTY;
 	}
@@ -124,6 +143,8 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 static const struct file_operations netlens_fops = {
 	.owner = THIS_MODULE,
 	.open = netlens_open,
+	.read = netlens_read,
+	.poll = netlens_ring_poll,
 	.unlocked_ioctl = netlens_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

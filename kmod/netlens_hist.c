@@ -88,25 +88,6 @@ __bpf_kfunc int netlens_hist_add(u32 id, u64 value)
 
 netlens_kfunc_end_defs();
 
-NETLENS_KFUNCS_START(netlens_kfunc_ids)
-BTF_ID_FLAGS(func, netlens_hist_add)
-NETLENS_KFUNCS_END(netlens_kfunc_ids)
-
-static const struct btf_kfunc_id_set netlens_kfunc_set = {
-	.owner = THIS_MODULE,
-	.set = &netlens_kfunc_ids,
-};
-
-int netlens_kfuncs_register(void)
-{
-	/*
-	 * Without module BTF, 6.1 only logs and returns 0: callers find out
-	 * from /sys/kernel/btf/netlens, which the test suite checks.
-	 */
-	return register_btf_kfunc_id_set(BPF_PROG_TYPE_TRACING,
-					 &netlens_kfunc_set);
-}
-
 int netlens_hist_init(void)
 {
 	netlens_hists = __alloc_percpu(sizeof(struct netlens_hist_cpu) *

@@ -20,4 +20,14 @@
  */
 extern int netlens_hist_add(__u32 id, __u64 value) NETLENS_KFUNC_DECL;
 
+/*
+ * Append a record of @type (enum netlens_record_type) with payload @data
+ * to this CPU's ring, which read() on /dev/netlens drains.  Returns 0;
+ * -ENOSPC if the ring is full (the record is counted as lost); -EINVAL for
+ * type 0 or above 65535, -E2BIG above NETLENS_RECORD_DATA_MAX bytes and
+ * -EBUSY in NMI (all counted as rejected).
+ */
+extern int netlens_record_emit(__u32 type, const void *data,
+			       __u32 data__sz) NETLENS_KFUNC_DECL;
+
 #endif /* _NETLENS_KFUNCS_H */

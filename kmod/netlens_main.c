@@ -2,7 +2,7 @@
 /*
  * netlens: low-overhead networking observability hooks for BPF tools.
  *
- * Registers, in order: the histograms, the skb tracker (its hooks are armed
+ * Registers, in order: the histograms, the record rings, the skb tracker (its hooks are armed
  * later, only while its tracepoints have consumers), the kfuncs, the
  * /dev/netlens character device, the "netlens" generic netlink family and
  * the 802.11 scan hooks that multicast on it.
@@ -23,9 +23,13 @@ static int __init netlens_init(void)
 	if (err)
 		return err;
 
-	err = netlens_skb_init();
+	err = netlens_ring_init();
 	if (err)
 		goto err_free_hists;
+
+	err = netlens_skb_init();
+	if (err)
+		goto err_free_rings;
 
 	/* kfuncs cannot be unregistered: they go with the module's BTF. */
 	err = netlens_kfuncs_register();
@@ -60,6 +64,8 @@ err_unregister_chardev:
 	netlens_chardev_exit();
 err_stop_skb:
 	netlens_skb_exit();
+err_free_rings:
+	netlens_ring_exit();
 err_free_hists:
 	netlens_hist_exit();
 	return err;
@@ -71,6 +77,7 @@ static void __exit netlens_exit(void)
 	netlens_genl_exit();
 	netlens_chardev_exit();
 	netlens_skb_exit();
+	netlens_ring_exit();
 	netlens_hist_exit();
 }
 

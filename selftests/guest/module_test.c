@@ -2,11 +2,15 @@
 /*
  * netlens.ko's plumbing on the running kernel: version, BTF, tracefs event,
  * /dev/netlens ioctls and their errors, a tp_btf program calling the
- * module's kfunc, the generic netlink family, and a clean unload/reload.
+ * module's kfuncs (histograms, and records read back through read() and
+ * poll()), the generic netlink family, and a clean unload/reload.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -155,6 +159,8 @@ TEST_F(dev, bad_pointer_is_efault)
 	EXPECT_EQ(EFAULT, errno);
 	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_SELFTEST, bad));
 	EXPECT_EQ(EFAULT, errno);
+	EXPECT_EQ(-1, ioctl(self->fd, NETLENS_IOC_RING_STATS, bad));
+	EXPECT_EQ(EFAULT, errno);
 }
 
 TEST_F(dev, bad_arguments_are_einval)
@@ -224,6 +230,7 @@ FIXTURE_SETUP(kfunc)
 		TH_LOG("tp_btf/selftest calling netlens_hist_add did not load");
 	ASSERT_EQ(0, netlens_selftest_bpf__attach(self->skel));
 	ASSERT_EQ(0, netlens_dev_hist_reset(self->fd, NETLENS_HIST_SELFTEST));
+	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
 }
 
 FIXTURE_TEARDOWN(kfunc)
@@ -281,6 +288,249 @@ TEST_F(kfunc, other_processes_filtered)
 	ASSERT_EQ(0, netlens_dev_hist_read(self->fd, NETLENS_HIST_SELFTEST, &h));
 	EXPECT_EQ(0, self->skel->bss->events_seen);
 	EXPECT_EQ(0, h.total);
+}
+
+/* ---- records: netlens_record_emit() kfunc -> per-CPU ring -> read() ---- */
+
+#define SELFTEST_RECORD_SIZE \
+	(sizeof(struct netlens_record) + sizeof(struct netlens_record_selftest))
+
+struct seen_records {
+	unsigned int n;
+	__u64 values[16384];
+	__u32 lost;		/* sum of the headers' lost fields */
+	__u64 last_ts[64];	/* per CPU: timestamps must not go back */
+	int errors;
+};
+
+static int collect_record(const struct netlens_record *rec, const void *data, void *ctx)
+{
+	struct seen_records *seen = ctx;
+	struct netlens_record_selftest st;
+
+	if (rec->type != NETLENS_RECORD_SELFTEST || rec->data_len != sizeof(st) ||
+	    rec->size != SELFTEST_RECORD_SIZE || rec->cpu >= 64 ||
+	    rec->ts_ns < seen->last_ts[rec->cpu] ||
+	    seen->n >= sizeof(seen->values) / sizeof(seen->values[0])) {
+		seen->errors++;
+		return 0;
+	}
+	memcpy(&st, data, sizeof(st));
+	if (st.pid != (__u32)getpid() || st.reserved)
+		seen->errors++;
+	seen->last_ts[rec->cpu] = rec->ts_ns;
+	seen->lost += rec->lost;
+	seen->values[seen->n++] = st.value;
+	return 0;
+}
+
+/* Records pending now, through a non-blocking descriptor of @fd. */
+static int drain_records(int fd, struct seen_records *seen)
+{
+	int nfd, ret;
+
+	nfd = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
+	if (nfd < 0)
+		return -errno;
+	ret = netlens_dev_records_drain(nfd, collect_record, seen);
+	close(nfd);
+	return ret;
+}
+
+/* One CPU: one ring, so order and drop accounting are exact. */
+static int pin_to_cpu0(void)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+TEST_F(kfunc, records_read_in_order)
+{
+	static struct seen_records seen;
+	struct netlens_ring_stats st;
+	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+	unsigned int i;
+
+	ASSERT_EQ(0, pin_to_cpu0());
+	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("readable with no records");
+	self->skel->bss->emit_records = true;
+	for (i = 0; i < 100; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1000 + i));
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLIN, pfd.revents & POLLIN);
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	EXPECT_EQ(100, st.records);
+	EXPECT_EQ(100 * SELFTEST_RECORD_SIZE, st.bytes);
+	EXPECT_EQ(st.bytes, st.unread_bytes);
+	EXPECT_EQ(0, st.lost);
+	EXPECT_LT(0, st.cpus);
+	EXPECT_EQ(128 * 1024, st.ring_bytes);	/* the ring_kb default */
+
+	ASSERT_EQ(100, drain_records(self->fd, &seen));
+	EXPECT_EQ(0, seen.errors);
+	EXPECT_EQ(0, seen.lost);
+	for (i = 0; i < 100; i++)
+		EXPECT_EQ(1000 + i, seen.values[i]);
+	EXPECT_EQ(100, self->skel->bss->records_emitted);
+	EXPECT_EQ(0, self->skel->bss->kfunc_errors);
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	EXPECT_EQ(0, st.unread_bytes);
+	pfd.revents = 0;
+	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("still readable once drained");
+}
+
+TEST_F(kfunc, short_read_is_einval_and_keeps_the_record)
+{
+	char buf[SELFTEST_RECORD_SIZE * 2 - 8];
+	struct netlens_record rec;
+	struct netlens_record_selftest payload;
+
+	self->skel->bss->emit_records = true;
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 7));
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 8));
+	/* Smaller than a header, then smaller than the record. */
+	EXPECT_EQ(-1, read(self->fd, buf, sizeof(rec) - 1));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, read(self->fd, buf, SELFTEST_RECORD_SIZE - 1));
+	EXPECT_EQ(EINVAL, errno);
+	/* Room for one and a half: exactly one whole record. */
+	ASSERT_EQ(SELFTEST_RECORD_SIZE, read(self->fd, buf, sizeof(buf)));
+	memcpy(&rec, buf, sizeof(rec));
+	memcpy(&payload, buf + sizeof(rec), sizeof(payload));
+	EXPECT_EQ(NETLENS_RECORD_SELFTEST, rec.type);
+	EXPECT_EQ(SELFTEST_RECORD_SIZE, rec.size);
+	EXPECT_EQ(7, payload.value) TH_LOG("the refused reads lost a record");
+	ASSERT_EQ(SELFTEST_RECORD_SIZE, read(self->fd, buf, sizeof(buf)));
+	memcpy(&payload, buf + sizeof(rec), sizeof(payload));
+	EXPECT_EQ(8, payload.value);
+}
+
+TEST_F(kfunc, bad_read_pointer_is_efault_and_keeps_the_record)
+{
+	static struct seen_records seen;
+	/* A mapped page nobody may touch: the kernel's copy must fault. */
+	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, bad);
+	self->skel->bss->emit_records = true;
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 99));
+	EXPECT_EQ(-1, read(self->fd, bad, 4096));
+	EXPECT_EQ(EFAULT, errno);
+	munmap(bad, 4096);
+	ASSERT_EQ(1, drain_records(self->fd, &seen));
+	EXPECT_EQ(99, seen.values[0]);
+}
+
+TEST_F(kfunc, empty_nonblocking_read_is_eagain)
+{
+	char buf[4096];
+	int nfd = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
+
+	ASSERT_LE(0, nfd);
+	EXPECT_EQ(-1, read(nfd, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(nfd);
+}
+
+/* A reader blocked in read() or poll() wakes when a record arrives. */
+TEST_F(kfunc, blocked_readers_wake)
+{
+	int use_poll, status;
+	pid_t pid;
+
+	self->skel->bss->emit_records = true;
+	for (use_poll = 0; use_poll < 2; use_poll++) {
+		pid = fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
+			char buf[4096];
+
+			alarm(20);	/* a lost wakeup fails, never hangs */
+			if (use_poll && poll(&pfd, 1, -1) != 1)
+				_exit(10);
+			_exit(read(self->fd, buf, sizeof(buf)) == SELFTEST_RECORD_SIZE ? 0 : 11);
+		}
+		usleep(300000);	/* let it block first */
+		ASSERT_EQ(0, netlens_dev_selftest(self->fd, 5));
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status)) TH_LOG("%s reader killed by signal %d",
+						      use_poll ? "poll" : "read",
+						      WTERMSIG(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+}
+
+TEST_F(kfunc, full_ring_drops_are_counted)
+{
+	static struct seen_records seen;
+	struct netlens_ring_stats st;
+	unsigned int i, capacity, fired;
+	__u64 full;
+
+	ASSERT_EQ(0, pin_to_cpu0());
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	capacity = st.ring_bytes / SELFTEST_RECORD_SIZE;
+	fired = capacity + 500;
+	self->skel->bss->emit_records = true;
+	for (i = 0; i < fired; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(self->fd, i));
+	full = self->skel->bss->records_ring_full;
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	EXPECT_EQ(capacity, st.records);
+	EXPECT_EQ(fired - capacity, st.lost);
+	EXPECT_EQ(st.lost, full) TH_LOG("the kfunc must report each drop");
+	EXPECT_EQ(capacity, self->skel->bss->records_emitted);
+
+	/* The survivors are the oldest, whole and in order. */
+	ASSERT_EQ(capacity, drain_records(self->fd, &seen));
+	EXPECT_EQ(0, seen.errors);
+	for (i = 0; i < capacity; i++)
+		if (seen.values[i] != i)
+			break;
+	EXPECT_EQ(capacity, i);
+	EXPECT_EQ(0, seen.lost);
+	/* The next record says how many went missing before it. */
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 123456));
+	ASSERT_EQ(1, drain_records(self->fd, &seen));
+	EXPECT_EQ(123456, seen.values[capacity]);
+	EXPECT_EQ(fired - capacity, seen.lost);
+}
+
+TEST_F(kfunc, bad_emits_are_rejected)
+{
+	struct netlens_ring_stats st;
+
+	self->skel->bss->emit_bad_once = true;
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1));
+	EXPECT_EQ(-EINVAL, self->skel->bss->bad_type_ret);
+	EXPECT_EQ(-E2BIG, self->skel->bss->oversized_ret);
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	EXPECT_EQ(2, st.rejected);
+	EXPECT_EQ(0, st.records);
+}
+
+TEST_F(kfunc, ring_reset_discards_and_zeroes)
+{
+	struct netlens_ring_stats st;
+	char buf[4096];
+	int nfd;
+
+	self->skel->bss->emit_records = true;
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1));
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 2));
+	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	EXPECT_EQ(0, st.records);
+	EXPECT_EQ(0, st.unread_bytes);
+	nfd = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, nfd);
+	EXPECT_EQ(-1, read(nfd, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(nfd);
 }
 
 FIXTURE(genl) {

@@ -183,6 +183,121 @@ TEST(hist_json)
 	free(out);
 }
 
+static char *render_lhist(const char *name, const char *key, const __u64 *slots,
+			  const struct lhist_spec *spec)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	hist_print_lhist_entry(f, name, key, slots, spec);
+	fclose(f);
+	return buf;
+}
+
+/* Each expected text below is what bpftrace v0.17 printed for the same data. */
+TEST(lhist_slots)
+{
+	const struct lhist_spec cpu = { 0, 128, 1 }, k = { 0, 4096, 1024 };
+
+	EXPECT_EQ(130, lhist_nslots(&cpu));
+	EXPECT_EQ(1, lhist_slot(&cpu, 0));
+	EXPECT_EQ(128, lhist_slot(&cpu, 127));
+	EXPECT_EQ(129, lhist_slot(&cpu, 128));
+	EXPECT_EQ(129, lhist_slot(&cpu, 4000));
+	EXPECT_EQ(0, lhist_slot(&cpu, -1));
+	EXPECT_EQ(6, lhist_nslots(&k));
+	EXPECT_EQ(1, lhist_slot(&k, 1023));
+	EXPECT_EQ(2, lhist_slot(&k, 1024));
+	EXPECT_EQ(5, lhist_slot(&k, 4096));
+}
+
+TEST(lhist_prints_bpftrace_format)
+{
+	/* @[lo] = lhist(cpu, 0, 128, 1): 20 receives on CPU 0, 7 on CPU 1. */
+	const struct lhist_spec cpu = { 0, 128, 1 };
+	__u64 slots[130] = {};
+	char *out;
+
+	slots[1] = 20;
+	slots[2] = 7;
+	out = render_lhist("@", "lo", slots, &cpu);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ(
+"@[lo]: \n"
+"[0, 1)                20 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+"[1, 2)                 7 |@@@@@@@@@@@@@@@@@@                                  |\n"
+"\n", out);
+	free(out);
+}
+
+TEST(lhist_outer_slots_gaps_and_k_labels)
+{
+	/* @a = lhist(v, 0, 4096, 1024) of -5 x3, 100, 5000 x2. */
+	const struct lhist_spec k = { 0, 4096, 1024 }, m = { 0, 4194304, 1048576 };
+	__u64 a[6] = { 3, 1, 0, 0, 0, 2 }, c[6] = { 0, 1, 0, 1, 0, 0 };
+	char *out;
+
+	out = render_lhist("@a", NULL, a, &k);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ(
+"@a: \n"
+"(..., 0)               3 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+"[0, 1K)                1 |@@@@@@@@@@@@@@@@@                                   |\n"
+"[1K, 2K)               0 |                                                    |\n"
+"[2K, 3K)               0 |                                                    |\n"
+"[3K, 4K)               0 |                                                    |\n"
+"[4K, ...)              2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@                  |\n"
+"\n", out);
+	free(out);
+	/* @c = lhist(v, 0, 4194304, 1048576) of 1 and 2097152. */
+	out = render_lhist("@c", NULL, c, &m);
+	ASSERT_NE(NULL, out);
+	EXPECT_STREQ(
+"@c: \n"
+"[0, 1M)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+"[1M, 2M)               0 |                                                    |\n"
+"[2M, 3M)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+"\n", out);
+	free(out);
+}
+
+TEST(lhist_trims_to_used_range)
+{
+	/* @b[7] = lhist(v, 0, 128, 1) of 3, 5, 130 x2: rows [3, 4) to [128, ...). */
+	const struct lhist_spec cpu = { 0, 128, 1 };
+	__u64 slots[130] = {};
+	char *out;
+
+	slots[4] = 1;
+	slots[6] = 1;
+	slots[129] = 2;
+	out = render_lhist("@b", "7", slots, &cpu);
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, strncmp(out,
+"@b[7]: \n"
+"[3, 4)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
+"[4, 5)                 0 |                                                    |\n"
+"[5, 6)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n",
+			     strlen("@b[7]: \n") + 3 * 80));
+	EXPECT_NE(NULL, strstr(out,
+"\n[99, 100)              0 |                                                    |\n"
+"[100, 101)             0 |                                                    |\n"));
+	EXPECT_NE(NULL, strstr(out,
+"\n[127, 128)             0 |                                                    |\n"
+"[128, ...)             2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
+"\n"));
+	/* Header, 126 rows from [3, 4) to [128, ...), the empty line. */
+	EXPECT_EQ(strlen("@b[7]: \n") + 126 * 80 + 1, strlen(out));
+	free(out);
+	memset(slots, 0, sizeof(slots));
+	out = render_lhist("@b", "7", slots, &cpu);
+	EXPECT_STREQ("@b[7]: \n\n", out);
+	free(out);
+}
+
 TEST(json_string_escapes)
 {
 	char *buf = NULL;
@@ -216,6 +331,97 @@ TEST(dev_open_explains_missing_module)
 		SKIP(return, "netlens.ko is loaded here: the missing-module message cannot be provoked");
 	EXPECT_EQ(-ENOENT, netlens_dev_open(O_RDONLY, err, sizeof(err)));
 	EXPECT_STREQ("/dev/netlens: netlens.ko is not loaded (modprobe netlens)", err);
+}
+
+
+/* Records as /dev/netlens's read() lays them out. */
+struct record_log {
+	int n;
+	__u16 types[8];
+	__u64 values[8];
+	int stop_at;
+};
+
+static int log_record(const struct netlens_record *rec, const void *data, void *ctx)
+{
+	struct record_log *log = ctx;
+	struct netlens_record_selftest st;
+
+	if (log->n == log->stop_at)
+		return 42;
+	log->types[log->n] = rec->type;
+	memcpy(&st, data, sizeof(st));
+	log->values[log->n++] = st.value;
+	return 0;
+}
+
+/* Append one selftest record carrying @value at @off of @buf. */
+static size_t put_record(unsigned char *buf, size_t off, __u64 value, __u32 pad)
+{
+	struct netlens_record rec = {
+		.size = sizeof(rec) + sizeof(struct netlens_record_selftest) + pad,
+		.type = NETLENS_RECORD_SELFTEST,
+		.data_len = sizeof(struct netlens_record_selftest),
+	};
+	struct netlens_record_selftest st = { .value = value };
+
+	memcpy(buf + off, &rec, sizeof(rec));
+	memcpy(buf + off + sizeof(rec), &st, sizeof(st));
+	return off + rec.size;
+}
+
+TEST(records_foreach_walks_whole_records)
+{
+	unsigned char buf[256] = {};
+	struct record_log log = { .stop_at = -1 };
+	size_t len;
+
+	len = put_record(buf, 0, 7, 0);
+	len = put_record(buf, len, 8, 8);	/* padded: next starts after it */
+	len = put_record(buf, len, 9, 0);
+	ASSERT_EQ(0, netlens_records_foreach(buf, len, log_record, &log));
+	ASSERT_EQ(3, log.n);
+	EXPECT_EQ(7, log.values[0]);
+	EXPECT_EQ(8, log.values[1]);
+	EXPECT_EQ(9, log.values[2]);
+	EXPECT_EQ(NETLENS_RECORD_SELFTEST, log.types[2]);
+	/* The callback's verdict ends the walk and is returned. */
+	log = (struct record_log){ .stop_at = 1 };
+	EXPECT_EQ(42, netlens_records_foreach(buf, len, log_record, &log));
+	EXPECT_EQ(1, log.n);
+	/* Nothing read, nothing called. */
+	log = (struct record_log){ .stop_at = -1 };
+	EXPECT_EQ(0, netlens_records_foreach(buf, 0, log_record, &log));
+	EXPECT_EQ(0, log.n);
+}
+
+TEST(records_foreach_rejects_malformed_headers)
+{
+	unsigned char buf[256] = {};
+	struct record_log log = { .stop_at = -1 };
+	struct netlens_record *rec = (struct netlens_record *)(buf + 40);
+	size_t len;
+
+	len = put_record(buf, 0, 1, 0);
+	len = put_record(buf, len, 2, 0);
+	/* Truncated: half a header after a whole record. */
+	EXPECT_EQ(-EPROTO, netlens_records_foreach(buf, len - 30, log_record, &log));
+	EXPECT_EQ(1, log.n);
+	log.n = 0;
+	/* A size that runs past the buffer. */
+	rec->size = 4096;
+	EXPECT_EQ(-EPROTO, netlens_records_foreach(buf, len, log_record, &log));
+	/* A size below the header's (would loop forever if trusted). */
+	rec->size = 0;
+	EXPECT_EQ(-EPROTO, netlens_records_foreach(buf, len, log_record, &log));
+	/* Unaligned size. */
+	rec->size = 44;
+	EXPECT_EQ(-EPROTO, netlens_records_foreach(buf, len, log_record, &log));
+	/* A payload longer than the record. */
+	rec->size = 40;
+	rec->data_len = 17;
+	EXPECT_EQ(-EPROTO, netlens_records_foreach(buf, len, log_record, &log));
+	EXPECT_EQ(4, log.n);	/* only the good first record, each time */
 }
 
 TEST_HARNESS_MAIN

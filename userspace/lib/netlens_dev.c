@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -90,4 +91,76 @@ int netlens_dev_skb_stats(int fd, struct netlens_skb_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	return do_ioctl(fd, NETLENS_IOC_SKB_STATS, st);
+}
+
+int netlens_dev_ring_stats(int fd, struct netlens_ring_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	return do_ioctl(fd, NETLENS_IOC_RING_STATS, st);
+}
+
+int netlens_dev_ring_reset(int fd)
+{
+	return ioctl(fd, NETLENS_IOC_RING_RESET) ? -errno : 0;
+}
+
+int netlens_records_foreach(const void *buf, size_t len, netlens_record_fn fn,
+			    void *ctx)
+{
+	const unsigned char *p = buf, *end = p + len;
+	int ret;
+
+	while (p < end) {
+		struct netlens_record rec;
+
+		if ((size_t)(end - p) < sizeof(rec))
+			return -EPROTO;
+		memcpy(&rec, p, sizeof(rec));
+		if (rec.size < sizeof(rec) || rec.size % 8 ||
+		    rec.size > (size_t)(end - p) ||
+		    rec.data_len > rec.size - sizeof(rec))
+			return -EPROTO;
+		ret = fn(&rec, p + sizeof(rec), ctx);
+		if (ret)
+			return ret;
+		p += rec.size;
+	}
+	return 0;
+}
+
+struct count_ctx {
+	netlens_record_fn fn;
+	void *ctx;
+	int n;
+};
+
+static int count_record(const struct netlens_record *rec, const void *data,
+			void *ctx)
+{
+	struct count_ctx *c = ctx;
+
+	c->n++;
+	return c->fn(rec, data, c->ctx);
+}
+
+int netlens_dev_records_drain(int fd, netlens_record_fn fn, void *ctx)
+{
+	/* 8-aligned: records are, and callers may cast payloads. */
+	static uint64_t buf[65536 / sizeof(uint64_t)];
+	struct count_ctx c = { .fn = fn, .ctx = ctx };
+	ssize_t n;
+	int ret;
+
+	for (;;) {
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? c.n : -errno;
+		if (n == 0)
+			return c.n;
+		ret = netlens_records_foreach(buf, n, count_record, &c);
+		if (ret)
+			return ret;
+	}
 }

@@ -96,8 +96,68 @@ struct netlens_skb_stats {
 	__u64 arm_count;		/* times the hooks were armed */
 };
 
+/*
+ * Records: a BPF program hands a payload to the netlens_record_emit() kfunc,
+ * which appends it, behind this header, to the ring of the CPU it runs on.
+ * read() on /dev/netlens returns whole records only, each aligned to 8
+ * bytes; the header's size says where the next one starts.  A record that
+ * does not fit its ring is dropped and counted: in the next record of that
+ * CPU (lost) and in struct netlens_ring_stats.
+ */
+struct netlens_record {
+	__u32 size;			/* bytes of header, payload and padding */
+	__u16 type;			/* enum netlens_record_type */
+	__u16 cpu;			/* CPU whose ring it came through */
+	__u64 ts_ns;			/* CLOCK_MONOTONIC when emitted */
+	__u32 lost;			/* records this CPU dropped just before */
+	__u32 data_len;			/* payload bytes that follow */
+};
+
+/* Largest payload netlens_record_emit() accepts. */
+#define NETLENS_RECORD_DATA_MAX	256
+/* Largest record read() returns: a buffer this big always makes progress. */
+#define NETLENS_RECORD_SIZE_MAX	(sizeof(struct netlens_record) + NETLENS_RECORD_DATA_MAX)
+
+enum netlens_record_type {
+	NETLENS_RECORD_SELFTEST = 1,	/* struct netlens_record_selftest */
+	NETLENS_RECORD_SKB_LIFETIME,	/* struct netlens_record_skb_lifetime */
+
+	NETLENS_RECORD_TYPES		/* types below this are netlens's own */
+};
+
+/* Payload of NETLENS_RECORD_SELFTEST (the test suite's records). */
+struct netlens_record_selftest {
+	__u64 value;			/* value passed to NETLENS_IOC_SELFTEST */
+	__u32 pid;			/* TGID that made the ioctl */
+	__u32 reserved;			/* zero */
+};
+
+/* Payload of NETLENS_RECORD_SKB_LIFETIME: one sk_buff's life (skblife -L). */
+struct netlens_record_skb_lifetime {
+	__u64 age_ns;			/* skb_alloc to skb_free */
+	__u64 free_caller;		/* kernel address that released it */
+	__u32 truesize;			/* memory charged for it, bytes */
+	__u32 alloc_pid;		/* TGID that allocated it, 0 if in softirq */
+	__u32 free_pid;			/* TGID current when it was released */
+	__u8 alloc_path;		/* enum netlens_skb_alloc_path */
+	__u8 free_path;			/* enum netlens_skb_free_path */
+	__u8 reserved[2];		/* zero */
+	char free_comm[16];		/* comm current when it was released */
+};
+
+/* Argument of NETLENS_IOC_RING_STATS: the record rings, all CPUs summed. */
+struct netlens_ring_stats {
+	__u32 cpus;			/* rings (possible CPUs) */
+	__u32 ring_bytes;		/* size of each ring */
+	__u64 records;			/* records written */
+	__u64 bytes;			/* bytes written, headers included */
+	__u64 lost;			/* records dropped: their ring was full */
+	__u64 rejected;			/* emits refused: bad type or size, NMI */
+	__u64 unread_bytes;		/* written but not read yet */
+};
+
 /* Bumped whenever a structure or ioctl above changes incompatibly. */
-#define NETLENS_ABI_VERSION	1
+#define NETLENS_ABI_VERSION	2
 
 #define NETLENS_IOC_MAGIC	0xb7
 /* Fill struct netlens_info. */
@@ -110,6 +170,10 @@ struct netlens_skb_stats {
 #define NETLENS_IOC_SELFTEST	_IOW(NETLENS_IOC_MAGIC, 0x03, struct netlens_selftest)
 /* Read the skb tracker's counters. */
 #define NETLENS_IOC_SKB_STATS	_IOR(NETLENS_IOC_MAGIC, 0x04, struct netlens_skb_stats)
+/* Read the record rings' counters. */
+#define NETLENS_IOC_RING_STATS	_IOR(NETLENS_IOC_MAGIC, 0x05, struct netlens_ring_stats)
+/* Discard unread records and zero the rings' counters (argument: none). */
+#define NETLENS_IOC_RING_RESET	_IO(NETLENS_IOC_MAGIC, 0x06)
 
 /*
  * Generic netlink family "netlens", laid out as the kernel's YNL-generated
