@@ -12,12 +12,14 @@
 #include <bpf/libbpf.h>
 #include <linux/netlens.h>
 
+#include "hist.h"
 #include "tool.h"
 #include "../bpf/rxcpu.h"
 #include "rxcpu.skel.h"
 
 /* lhist(cpu, 0, 128, 1): CPUs 128 and above share the last bucket. */
-#define RX_BUCKETS	129
+static const struct lhist_spec rx_spec = { .min = 0, .max = 128, .step = 1 };
+#define RX_SLOTS	130	/* lhist_nslots(&rx_spec) */
 
 static struct tool_env env;
 
@@ -26,12 +28,14 @@ static const char doc[] =
 "Show the receive CPU histogram of each network device.\n"
 "\n"
 "Replaces the 10.4 one-liner (show receive CPU histogram for each device)\n"
-"    bpftrace -e 't:net:netif_receive_skb { @[args->name] =\n"
+"    bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
 "        lhist(cpu, 0, 128, 1); }'\n"
+"(the book prints @[args->name] = hist(cpu, 0, 128, 1): current bpftrace\n"
+"needs lhist for a linear histogram and str() for the __data_loc name).\n"
 "At Ctrl-C (or every interval) prints, for each device, @[DEVICE]: and\n"
 "a linear histogram of the CPUs that ran net:netif_receive_skb for it,\n"
-"one bucket per CPU ([N, N+1)), in bpftrace's layout; devices with the\n"
-"fewest packets first.\n"
+"one bucket per CPU ([N, N+1)), exactly as bpftrace (v0.17) prints it;\n"
+"devices with the fewest packets first.\n"
 "\n"
 "EXAMPLES:\n"
 "    rxcpu                # histograms at Ctrl-C\n"
@@ -51,7 +55,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 struct dev_hist {
 	char dev[17];
 	unsigned long long total;
-	unsigned long long cpus[RX_BUCKETS];
+	__u64 slots[RX_SLOTS];	/* lhist slots: CPU N in N + 1 */
 };
 
 struct devs {
@@ -87,7 +91,7 @@ static void add_row(const void *k, unsigned long long value, void *ctx)
 		memset(h, 0, sizeof(*h));
 		memcpy(h->dev, dev, sizeof(dev));
 	}
-	h->cpus[key->cpu < RX_BUCKETS - 1 ? key->cpu : RX_BUCKETS - 1] += value;
+	h->slots[lhist_slot(&rx_spec, key->cpu)] += value;
 	h->total += value;
 }
 
@@ -100,58 +104,26 @@ static int cmp_devs(const void *a, const void *b)
 	return strcmp(x->dev, y->dev);
 }
 
-static void bucket_label(unsigned int i, char *buf, size_t len)
+/* JSON: the CPUs seen, "cpu" the lower bound of their bucket (128: 128+). */
+static void print_json(const struct dev_hist *h)
 {
-	if (i == RX_BUCKETS - 1)
-		snprintf(buf, len, "[%u, ...)", i);
-	else
-		snprintf(buf, len, "[%u, %u)", i, i + 1);
-}
+	bool any = false;
+	unsigned int i;
 
-/* bpftrace's lhist: "[lo, hi)" in 16 columns, count in 8, a bar of 52 @. */
-static void print_hist(const struct dev_hist *h)
-{
-	unsigned long long max = 0;
-	unsigned int i, first = RX_BUCKETS, last = 0, j, bar;
-	char label[32];
-
-	for (i = 0; i < RX_BUCKETS; i++) {
-		if (!h->cpus[i])
+	printf("{");
+	if (env.timestamp)
+		printf("\"time\":\"%s\",", tool_time());
+	printf("\"dev\":");
+	json_print_string(stdout, h->dev);
+	printf(",\"buckets\":[");
+	for (i = 1; i < RX_SLOTS; i++) {
+		if (!h->slots[i])
 			continue;
-		if (first == RX_BUCKETS)
-			first = i;
-		last = i;
-		if (h->cpus[i] > max)
-			max = h->cpus[i];
+		printf("%s{\"cpu\":%u,\"count\":%llu}", any ? "," : "", i - 1,
+		       (unsigned long long)h->slots[i]);
+		any = true;
 	}
-	if (env.json) {
-		bool any = false;
-
-		printf("{");
-		if (env.timestamp)
-			printf("\"time\":\"%s\",", tool_time());
-		printf("\"dev\":");
-		json_print_string(stdout, h->dev);
-		printf(",\"buckets\":[");
-		for (i = first; i <= last && i < RX_BUCKETS; i++) {
-			if (!h->cpus[i])
-				continue;
-			printf("%s{\"cpu\":%u,\"count\":%llu}", any ? "," : "", i, h->cpus[i]);
-			any = true;
-		}
-		printf("],\"count\":%llu}\n", h->total);
-		return;
-	}
-	printf("@[%s]:\n", h->dev);
-	for (i = first; i <= last && i < RX_BUCKETS; i++) {
-		bucket_label(i, label, sizeof(label));
-		bar = max ? (unsigned int)(h->cpus[i] * 52 / max) : 0;
-		printf("%-16s%8llu |", label, h->cpus[i]);
-		for (j = 0; j < 52; j++)
-			putchar(j < bar ? '@' : ' ');
-		printf("|\n");
-	}
-	printf("\n");
+	printf("],\"count\":%llu}\n", h->total);
 }
 
 static int report(void *ctx)
@@ -169,8 +141,13 @@ static int report(void *ctx)
 		qsort(devs.d, devs.n, sizeof(*devs.d), cmp_devs);
 		if (env.timestamp && !env.json)
 			printf("%s\n", tool_time());
-		for (i = 0; i < devs.n; i++)
-			print_hist(&devs.d[i]);
+		for (i = 0; i < devs.n; i++) {
+			if (env.json)
+				print_json(&devs.d[i]);
+			else
+				hist_print_lhist_entry(stdout, "@", devs.d[i].dev,
+						       devs.d[i].slots, &rx_spec);
+		}
 		fflush(stdout);
 	}
 	free(devs.d);

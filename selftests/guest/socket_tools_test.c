@@ -880,19 +880,25 @@ TEST(tcpcount_json)
 	DUMP_ON_FAILURE(t);
 }
 
-/* The count of bucket @label in the histogram of @dev ("@[dev]:"); -1 if none. */
+/*
+ * The count of bucket @label in the histogram of @dev; -1 if none.  The
+ * header is bpftrace's "@[dev]: " (with its trailing space) on a line of
+ * its own, the histogram ends at an empty line.
+ */
 static long lhist_bucket(const char *out, const char *dev, const char *label, char *row,
 			 size_t rowlen)
 {
 	char head[64];
 	const char *p, *end;
 
-	snprintf(head, sizeof(head), "@[%s]:\n", dev);
+	snprintf(head, sizeof(head), "\n@[%s]: \n", dev);
 	p = strstr(out, head);
 	if (!p)
 		return -1;
 	p += strlen(head);
 	end = strstr(p, "\n\n");
+	if (!end)
+		return -1;
 	while (p && (!end || p < end)) {
 		const char *eol = strchr(p, '\n');
 
@@ -905,9 +911,64 @@ static long lhist_bucket(const char *out, const char *dev, const char *label, ch
 	return -1;
 }
 
+/*
+ * Every row of @dev's histogram in bpftrace's lhist(cpu, 0, 128, 1)
+ * layout: consecutive buckets "[N, N+1)" (or "[128, ...)") left in 16
+ * columns, the count right in 8, " |", count / largest * 52 '@' padded
+ * to 52, "|"; the first and last rows used.  The number of rows, or -1
+ * with the offending row in @bad.
+ */
+static int lhist_rows_check(const char *out, const char *dev, char *bad, size_t badlen)
+{
+	char head[64], label[32], want[128], got[128];
+	long counts[130], max = 0, first = -1, b;
+	const char *p, *end, *eol;
+	int n = 0, i, bar;
+
+	snprintf(head, sizeof(head), "\n@[%s]: \n", dev);
+	snprintf(bad, badlen, "no \"@[%s]: \" block ending in an empty line", dev);
+	p = strstr(out, head);
+	if (!p)
+		return -1;
+	p += strlen(head);
+	end = strstr(p, "\n\n");
+	if (!end)
+		return -1;
+	for (; p <= end && n < 130; p = eol + 1, n++) {
+		eol = strchr(p, '\n');
+		snprintf(got, sizeof(got), "%.*s", (int)(eol - p), p);
+		snprintf(bad, badlen, "%s", got);
+		if (sscanf(got, "[%ld, ", &b) != 1 || b < 0 || b > 128 ||
+		    (first >= 0 && b != first + n))
+			return -1;
+		if (first < 0)
+			first = b;
+		counts[n] = strtol(got + 16, NULL, 10);
+		if (counts[n] > max)
+			max = counts[n];
+	}
+	if (!n || !counts[0] || !counts[n - 1])
+		return -1;
+	for (i = 0, p = strstr(out, head) + strlen(head); i < n; i++, p = eol + 1) {
+		eol = strchr(p, '\n');
+		snprintf(got, sizeof(got), "%.*s", (int)(eol - p), p);
+		if (first + i == 128)
+			snprintf(label, sizeof(label), "[128, ...)");
+		else
+			snprintf(label, sizeof(label), "[%ld, %ld)", first + i, first + i + 1);
+		bar = (int)((float)counts[i] / (float)max * 52);
+		snprintf(want, sizeof(want), "%-16s%8ld |%.*s%*s|", label, counts[i], bar,
+			 "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@", 52 - bar, "");
+		snprintf(bad, badlen, "%s\n  wanted %s", got, want);
+		if (strcmp(want, got))
+			return -1;
+	}
+	return n;
+}
+
 TEST(rxcpu_loopback_on_cpu0)
 {
-	char bin[512], row[128], want[128];
+	char bin[512], row[128], want[128], bad[512];
 	struct sockaddr_in a;
 	const int N = 6;
 	struct bg_tool t;
@@ -935,6 +996,10 @@ TEST(rxcpu_loopback_on_cpu0)
 	EXPECT_EQ(0, strncmp(row, want, strlen(want)));
 	EXPECT_EQ(16 + 8 + 2 + 52 + 1, strlen(row));
 	EXPECT_EQ('|', row[strlen(row) - 1]);
+	/* Nothing but bpftrace's layout in the whole block. */
+	EXPECT_LT(0, lhist_rows_check(t.out, "lo", bad, sizeof(bad))) {
+		TH_LOG("bad lhist row: %s", bad);
+	}
 	DUMP_ON_FAILURE(t);
 }
 

@@ -125,7 +125,7 @@ TEST(help)
 		{ "sendsize", "funccount -H \"p::udp_sendmsg\"" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
-		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[args->name] =\n"
+		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
 		  "        lhist(cpu, 0, 128, 1); }'" },
 		{ "tpcount", "bpftrace -e 't:iwlwifi:* { @[probe] = count(); }'" },
 		{ "tpcount", "Usage: tpcount [OPTION...] CATEGORY [interval [count]]" },
