@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sock_common.h"
+#include "sock_msg.bpf.h"
 #include "log2.bpf.h"
 
 #define HIST_SLOTS	64
@@ -50,65 +51,21 @@ static __always_inline int record(__u32 which, __u64 size)
 	return 0;
 }
 
-static __always_inline int record_proto(__u16 protocol, int ret)
+/* A message of @bytes (negative: an error) sent on a socket of @protocol. */
+static __always_inline int send_size(__u32 unused, __u16 protocol, long bytes)
 {
-	if (ret < 0)
+	if (bytes < 0)
 		return 0;
 	if (protocol == IPPROTO_TCP)
-		return record(H_TCP, ret);
+		return record(H_TCP, bytes);
 	if (protocol == IPPROTO_UDP)
-		return record(H_UDP, ret);
+		return record(H_UDP, bytes);
 	return 0;
 }
 
-SEC("tracepoint/sock/sock_send_length")
-int tp_sock_send_length(struct sock_msg_length_ctx *ctx)
-{
-	return record_proto(ctx->protocol, ctx->ret);
-}
-
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(btf_sock_send_length, struct sock *sk, int ret)
-{
-	if (!sk)
-		return 0;
-	return record_proto(BPF_CORE_READ(sk, sk_protocol), ret);
-}
-
-SEC("fentry/tcp_sendmsg")
-int BPF_PROG(fentry_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
-{
-	return record(H_TCP, size);
-}
-
-SEC("fentry/udp_sendmsg")
-int BPF_PROG(fentry_udp_sendmsg, struct sock *sk, struct msghdr *msg, size_t len)
-{
-	return record(H_UDP, len);
-}
-
-SEC("fentry/udpv6_sendmsg")
-int BPF_PROG(fentry_udpv6_sendmsg, struct sock *sk, struct msghdr *msg, size_t len)
-{
-	return record(H_UDP, len);
-}
-
-SEC("kprobe/tcp_sendmsg")
-int BPF_KPROBE(kprobe_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size)
-{
-	return record(H_TCP, size);
-}
-
-SEC("kprobe/udp_sendmsg")
-int BPF_KPROBE(kprobe_udp_sendmsg, struct sock *sk, struct msghdr *msg, size_t len)
-{
-	return record(H_UDP, len);
-}
-
-SEC("kprobe/udpv6_sendmsg")
-int BPF_KPROBE(kprobe_udpv6_sendmsg, struct sock *sk, struct msghdr *msg, size_t len)
-{
-	return record(H_UDP, len);
-}
+SOCK_LENGTH_PROGS(sock_send_length, send_size, 0)
+SOCK_FUNC_PROGS(tcp_sendmsg, tcp_sendmsg, send_size, 0, IPPROTO_TCP)
+SOCK_FUNC_PROGS(udp_sendmsg, udp_sendmsg, send_size, 0, IPPROTO_UDP)
+SOCK_FUNC_PROGS(udpv6_sendmsg, udpv6_sendmsg, send_size, 0, IPPROTO_UDP)
 
 char LICENSE[] SEC("license") = "GPL";

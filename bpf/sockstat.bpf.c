@@ -17,6 +17,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sock_common.h"
+#include "sock_msg.bpf.h"
 #include "sockstat.h"
 
 struct {
@@ -78,53 +79,15 @@ SYSCALL_FD_COUNTER(write, SS_WRITE)
 SYSCALL_FD_COUNTER(readv, SS_READV)
 SYSCALL_FD_COUNTER(writev, SS_WRITEV)
 
-/* sock_recvmsg / sock_sendmsg: one of these pairs is loaded. */
-SEC("tracepoint/sock/sock_recv_length")
-int tp_sock_recv_length(void *ctx)
+/* sock_recvmsg / sock_sendmsg: one source of each is loaded. */
+static __always_inline int sock_msg(__u32 probe, __u16 protocol, long bytes)
 {
-	return hit(SS_SOCK_RECVMSG);
+	return hit(probe);
 }
 
-SEC("tracepoint/sock/sock_send_length")
-int tp_sock_send_length(void *ctx)
-{
-	return hit(SS_SOCK_SENDMSG);
-}
-
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(btf_sock_recv_length)
-{
-	return hit(SS_SOCK_RECVMSG);
-}
-
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(btf_sock_send_length)
-{
-	return hit(SS_SOCK_SENDMSG);
-}
-
-SEC("fentry/security_socket_recvmsg")
-int BPF_PROG(fentry_sock_recvmsg)
-{
-	return hit(SS_SOCK_RECVMSG);
-}
-
-SEC("fentry/security_socket_sendmsg")
-int BPF_PROG(fentry_sock_sendmsg)
-{
-	return hit(SS_SOCK_SENDMSG);
-}
-
-SEC("kprobe/security_socket_recvmsg")
-int BPF_KPROBE(kprobe_sock_recvmsg)
-{
-	return hit(SS_SOCK_RECVMSG);
-}
-
-SEC("kprobe/security_socket_sendmsg")
-int BPF_KPROBE(kprobe_sock_sendmsg)
-{
-	return hit(SS_SOCK_SENDMSG);
-}
+SOCK_LENGTH_PROGS(sock_recv_length, sock_msg, SS_SOCK_RECVMSG)
+SOCK_LENGTH_PROGS(sock_send_length, sock_msg, SS_SOCK_SENDMSG)
+SOCK_FUNC_PROGS(sock_recvmsg, security_socket_recvmsg, sock_msg, SS_SOCK_RECVMSG, 0)
+SOCK_FUNC_PROGS(sock_sendmsg, security_socket_sendmsg, sock_msg, SS_SOCK_SENDMSG, 0)
 
 char LICENSE[] SEC("license") = "GPL";

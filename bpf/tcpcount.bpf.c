@@ -11,6 +11,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "sock_common.h"
+#include "sock_msg.bpf.h"
 #include "count.bpf.h"
 #include "tcpcount.h"
 
@@ -39,59 +40,15 @@ static __always_inline int count(__u8 op)
 	return 0;
 }
 
-static __always_inline int count_sk(__u8 op, struct sock *sk)
+/* One send or receive (@op) on a socket of @protocol. */
+static __always_inline int tcp_msg(__u32 op, __u16 protocol, long bytes)
 {
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		return 0;
-	return count(op);
+	return protocol == IPPROTO_TCP ? count(op) : 0;
 }
 
-SEC("tracepoint/sock/sock_send_length")
-int tp_sock_send_length(struct sock_msg_length_ctx *ctx)
-{
-	return ctx->protocol == IPPROTO_TCP ? count(TC_SEND) : 0;
-}
-
-SEC("tracepoint/sock/sock_recv_length")
-int tp_sock_recv_length(struct sock_msg_length_ctx *ctx)
-{
-	return ctx->protocol == IPPROTO_TCP ? count(TC_RECV) : 0;
-}
-
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(btf_sock_send_length, struct sock *sk)
-{
-	return count_sk(TC_SEND, sk);
-}
-
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(btf_sock_recv_length, struct sock *sk)
-{
-	return count_sk(TC_RECV, sk);
-}
-
-SEC("fentry/tcp_sendmsg")
-int BPF_PROG(fentry_tcp_sendmsg)
-{
-	return count(TC_SEND);
-}
-
-SEC("fentry/tcp_recvmsg")
-int BPF_PROG(fentry_tcp_recvmsg)
-{
-	return count(TC_RECV);
-}
-
-SEC("kprobe/tcp_sendmsg")
-int BPF_KPROBE(kprobe_tcp_sendmsg)
-{
-	return count(TC_SEND);
-}
-
-SEC("kprobe/tcp_recvmsg")
-int BPF_KPROBE(kprobe_tcp_recvmsg)
-{
-	return count(TC_RECV);
-}
+SOCK_LENGTH_PROGS(sock_send_length, tcp_msg, TC_SEND)
+SOCK_LENGTH_PROGS(sock_recv_length, tcp_msg, TC_RECV)
+SOCK_FUNC_PROGS(tcp_sendmsg, tcp_sendmsg, tcp_msg, TC_SEND, IPPROTO_TCP)
+SOCK_FUNC_PROGS(tcp_recvmsg, tcp_recvmsg, tcp_msg, TC_RECV, IPPROTO_TCP)
 
 char LICENSE[] SEC("license") = "GPL";
