@@ -133,6 +133,20 @@ static bool have_ipv6_loopback(void)
 	return port > 0;
 }
 
+/* count_lines() of the line printf(@fmt, ...) makes. */
+static int count_linef(const char *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static int count_linef(const char *out, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return count_lines(out, line);
+}
+
 #define DUMP_ON_FAILURE(t)						\
 	do {								\
 		if (!_metadata->passed)					\
@@ -178,6 +192,34 @@ static int start_forced(struct bg_tool *t, char *const argv[], const char *ready
 	return -1;
 }
 
+/*
+ * Start @tool traced to this process only, "@tool @opts... -p <our PID>"
+ * (@opts NULL-terminated), as start_forced() does.
+ */
+static int start_self_forced(struct bg_tool *t, const char *tool, const char *const opts[],
+			     const char *ready, const char *force)
+{
+	char bin[512], pid[16], *argv[16];
+	int n = 0;
+
+	tool_path(tool, bin, sizeof(bin));
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	argv[n++] = bin;
+	while (*opts && n < 12)
+		argv[n++] = (char *)*opts++;
+	argv[n++] = "-p";
+	argv[n++] = pid;
+	argv[n] = NULL;
+	return start_forced(t, argv, ready, force);
+}
+
+/* The same with the tool's own choice of sources: 0 or -1, as start(). */
+static int start_self(struct bg_tool *t, const char *tool, const char *const opts[],
+		      const char *ready)
+{
+	return start_self_forced(t, tool, opts, ready, NULL);
+}
+
 /* The tests of one tool with each forced source: tool_forced(force). */
 #define FORCED_TESTS(name, fn)					\
 	TEST(name##_forced_tracepoint) { fn(_metadata, "tracepoint"); }	\
@@ -189,17 +231,15 @@ static int start_forced(struct bg_tool *t, char *const argv[], const char *ready
 
 TEST(soconnect_refused_ipv4)
 {
-	char bin[512], pid[16], comm[17], prefix[128];
+	char comm[17], prefix[128];
 	const int N = 3;
 	struct bg_tool t;
 	int port, i;
 
-	tool_path("soconnect", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
 	port = closed_port(AF_INET);
 	ASSERT_LT(0, port);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL }, "RESULT"));
+	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ NULL }, "RESULT"));
 	EXPECT_EQ(1, count_lines(t.out, "PID    PROCESS          FAM ADDRESS          "
 				 "PORT   LAT(us) RESULT"));
 	for (i = 0; i < N; i++)
@@ -216,19 +256,17 @@ TEST(soconnect_refused_ipv4)
 
 TEST(soconnect_ipv6_wide)
 {
-	char bin[512], pid[16], comm[17], prefix[160];
+	char comm[17], prefix[160];
 	const int M = 2;
 	struct bg_tool t;
 	int port, i;
 
 	if (!have_ipv6_loopback())
 		SKIP(return, "no IPv6 loopback (::1) on this kernel");
-	tool_path("soconnect", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
 	port = closed_port(AF_INET6);
 	ASSERT_LT(0, port);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-w", "-p", pid, NULL }, "RESULT"));
+	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ "-w", NULL }, "RESULT"));
 	EXPECT_EQ(1, count_lines(t.out, "PID    PROCESS          FAM ADDRESS"
 				 "                                 PORT   LAT(us) RESULT"));
 	for (i = 0; i < M; i++) {
@@ -249,16 +287,14 @@ TEST(soconnect_ipv6_wide)
 
 TEST(soconnect_nonblocking_in_progress)
 {
-	char bin[512], pid[16], comm[17], prefix[128];
+	char comm[17], prefix[128];
 	struct bg_tool t;
 	int lfd, port;
 
-	tool_path("soconnect", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
 	lfd = listener(&port);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL }, "RESULT"));
+	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ NULL }, "RESULT"));
 	EXPECT_EQ(-EINPROGRESS, connect_ip(AF_INET, "127.0.0.1", port, true));
 	EXPECT_EQ(0, connect_ip(AF_INET, "127.0.0.1", port, false));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
@@ -273,16 +309,14 @@ TEST(soconnect_nonblocking_in_progress)
 
 TEST(soconnect_json_and_timestamps)
 {
-	char bin[512], pid[16], comm[17], prefix[256], suffix[64];
+	char comm[17], prefix[256], suffix[64];
 	struct bg_tool t;
 	int port;
 
-	tool_path("soconnect", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
 	port = closed_port(AF_INET);
 	ASSERT_LT(0, port);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-T", "-p", pid, NULL }, "Tracing"));
+	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ "-j", "-T", NULL }, "Tracing"));
 	EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	/* {"time":"HH:MM:SS","pid":..: check around the time. */
@@ -298,25 +332,21 @@ TEST(soconnect_json_and_timestamps)
 
 TEST(soconnect_count_errors)
 {
-	char bin[512], pid[16], comm[17], line[128];
+	char comm[17];
 	struct bg_tool t;
 	int port, i;
 
-	tool_path("soconnect", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
 	port = closed_port(AF_INET);
 	ASSERT_LT(0, port);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-c", "-p", pid, NULL }, "Tracing"));
+	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ "-c", NULL }, "Tracing"));
 	for (i = 0; i < 4; i++)
 		EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
 	/* A bad fd: EBADF, any family. */
 	EXPECT_EQ(-1, connect(-1, NULL, 0));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	snprintf(line, sizeof(line), "@[%d, %s, -111, Connection refused]: 4", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@[%d, %s, -9, Invalid sockfd]: 1", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(1, count_linef(t.out, "@[%d, %s, -111, Connection refused]: 4", getpid(), comm));
+	EXPECT_EQ(1, count_linef(t.out, "@[%d, %s, -9, Invalid sockfd]: 1", getpid(), comm));
 	EXPECT_EQ(2, count_lines_affix(t.out, "@[", ""));
 	DUMP_ON_FAILURE(t);
 }
@@ -367,28 +397,35 @@ static void family_workload(struct __test_metadata *_metadata, int K)
 	close(ufd);
 }
 
+/*
+ * Run @tool @opt -p <this process> (readiness line @ready) around
+ * family_workload(@K), stopped with SIGINT: its output in @t, our comm
+ * (what it prints) in @comm.
+ */
+static void trace_family_workload(struct __test_metadata *_metadata, struct bg_tool *t,
+				  char comm[17], const char *tool, const char *opt,
+				  const char *ready, int K)
+{
+	my_comm(comm);
+	ASSERT_EQ(0, start_self(t, tool, (const char *[]){ opt, NULL }, ready));
+	family_workload(_metadata, K);
+	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, STOP_MS));
+}
+
 TEST(sofamily_counts)
 {
-	char bin[512], pid[16], comm[17], line[128];
+	char comm[17];
 	const int K = 5;
 	struct bg_tool t;
 
-	tool_path("sofamily", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	my_comm(comm);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-P", "-p", pid, NULL },
-			   "Tracing socket connect/accepts. Ctrl-C to end."));
-	family_workload(_metadata, K);
-	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	snprintf(line, sizeof(line), "@accept[%d, %s, 2, AF_INET]: %d", getpid(), comm, K);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%d, %s, 2, AF_INET]: %d", getpid(), comm, K + 1);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%d, %s, 1, AF_UNIX]: 1", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	trace_family_workload(_metadata, &t, comm, "sofamily", "-P",
+			      "Tracing socket connect/accepts. Ctrl-C to end.", K);
+	EXPECT_EQ(1, count_linef(t.out, "@accept[%d, %s, 2, AF_INET]: %d", getpid(), comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 2, AF_INET]: %d", getpid(), comm, K + 1));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 1, AF_UNIX]: 1", getpid(), comm));
 	if (have_ipv6_loopback()) {
-		snprintf(line, sizeof(line), "@connect[%d, %s, 10, AF_INET6]: 2", getpid(), comm);
-		EXPECT_EQ(1, count_lines(t.out, line));
+		EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 10, AF_INET6]: 2",
+						 getpid(), comm));
 	}
 	EXPECT_EQ(have_ipv6_loopback() ? 4 : 3, count_lines_affix(t.out, "@", ""));
 	DUMP_ON_FAILURE(t);
@@ -396,22 +433,14 @@ TEST(sofamily_counts)
 
 TEST(sofamily_success_only_by_comm)
 {
-	char bin[512], pid[16], comm[17], line[128];
+	char comm[17];
 	const int K = 3;
 	struct bg_tool t;
 
-	tool_path("sofamily", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	my_comm(comm);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-s", "-p", pid, NULL }, "Tracing"));
-	family_workload(_metadata, K);
-	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	snprintf(line, sizeof(line), "@accept[%s, 2, AF_INET]: %d", comm, K);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%s, 2, AF_INET]: %d", comm, K + 1);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%s, 1, AF_UNIX]: 1", comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	trace_family_workload(_metadata, &t, comm, "sofamily", "-s", "Tracing", K);
+	EXPECT_EQ(1, count_linef(t.out, "@accept[%s, 2, AF_INET]: %d", comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 2, AF_INET]: %d", comm, K + 1));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 1, AF_UNIX]: 1", comm));
 	/* The refused IPv6 connects are not successful. */
 	EXPECT_EQ(NULL, strstr(t.out, "AF_INET6"));
 	EXPECT_EQ(3, count_lines_affix(t.out, "@", ""));
@@ -420,28 +449,23 @@ TEST(sofamily_success_only_by_comm)
 
 TEST(soprotocol_counts)
 {
-	char bin[512], pid[16], comm[17], line[160];
+	char comm[17];
 	const int K = 4;
 	struct bg_tool t;
 
-	tool_path("soprotocol", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	my_comm(comm);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-P", "-p", pid, NULL },
-			   "Tracing socket connect/accepts. Ctrl-C to end."));
-	family_workload(_metadata, K);
-	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	snprintf(line, sizeof(line), "@accept[%d, %s, 6, IPPROTO_TCP, TCP]: %d", getpid(), comm, K);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%d, %s, 6, IPPROTO_TCP, TCP]: %d", getpid(), comm, K);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%d, %s, 17, IPPROTO_UDP, UDP]: 1", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@connect[%d, %s, 0, IPPROTO_IP, UNIX]: 1", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	trace_family_workload(_metadata, &t, comm, "soprotocol", "-P",
+			      "Tracing socket connect/accepts. Ctrl-C to end.", K);
+	EXPECT_EQ(1, count_linef(t.out, "@accept[%d, %s, 6, IPPROTO_TCP, TCP]: %d",
+					 getpid(), comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 6, IPPROTO_TCP, TCP]: %d",
+					 getpid(), comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 17, IPPROTO_UDP, UDP]: 1",
+					 getpid(), comm));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 0, IPPROTO_IP, UNIX]: 1",
+					 getpid(), comm));
 	if (have_ipv6_loopback()) {
-		snprintf(line, sizeof(line), "@connect[%d, %s, 6, IPPROTO_TCP, TCPv6]: 2", getpid(), comm);
-		EXPECT_EQ(1, count_lines(t.out, line));
+		EXPECT_EQ(1, count_linef(t.out, "@connect[%d, %s, 6, IPPROTO_TCP, TCPv6]: 2",
+						 getpid(), comm));
 	}
 	EXPECT_EQ(have_ipv6_loopback() ? 5 : 4, count_lines_affix(t.out, "@", ""));
 	DUMP_ON_FAILURE(t);
@@ -449,25 +473,23 @@ TEST(soprotocol_counts)
 
 TEST(soprotocol_json)
 {
-	char bin[512], pid[16], comm[17], line[256];
+	char comm[17];
 	struct bg_tool t;
 	int lfd, port;
 
-	tool_path("soprotocol", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
 	lfd = listener(&port);
 	ASSERT_LE(0, lfd);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-p", pid, NULL }, "Tracing"));
+	ASSERT_EQ(0, start_self(&t, "soprotocol", (const char *[]){ "-j", NULL }, "Tracing"));
 	EXPECT_EQ(2, connect_accept(lfd, port, 2, false));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(lfd);
-	snprintf(line, sizeof(line), "{\"map\":\"accept\",\"comm\":\"%s\",\"protocol\":6,"
-		 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\",\"count\":2}", comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "{\"map\":\"connect\",\"comm\":\"%s\",\"protocol\":6,"
-		 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\",\"count\":2}", comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"accept\",\"comm\":\"%s\",\"protocol\":6,"
+				 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\","
+				 "\"count\":2}", comm));
+	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"connect\",\"comm\":\"%s\",\"protocol\":6,"
+				 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\","
+				 "\"count\":2}", comm));
 	DUMP_ON_FAILURE(t);
 }
 
@@ -507,7 +529,7 @@ static const char *sock_label(const char *out, const char *tp, const char *func,
 
 static void check_sockstat_counts(struct __test_metadata *_metadata, const char *force)
 {
-	char bin[512], pid[16], label[64], buf[256];
+	char label[64], buf[256];
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t alen = sizeof(a);
 	struct mmsghdr mm[2];
@@ -518,11 +540,9 @@ static void check_sockstat_counts(struct __test_metadata *_metadata, const char 
 	const char *l;
 	long recvs;
 
-	tool_path("sockstat", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	ASSERT_EQ(0, pipe(pfd));
-	ASSERT_EQ(0, start_forced(&t, (char *[]){ bin, "-S", "-p", pid, "1", NULL },
-				  "Tracing sock statistics. Output every 1 second.", force));
+	ASSERT_EQ(0, start_self_forced(&t, "sockstat", (const char *[]){ "-S", "1", NULL },
+				       "Tracing sock statistics. Output every 1 second.", force));
 	if (force && strstr(t.out, "cannot count sock_")) {
 		bg_tool_stop(&t, SIGKILL, STOP_MS);
 		SKIP(return, "%s not usable here: %.300s", force, t.out);
@@ -629,15 +649,13 @@ static void check_sendsize_udp_histogram(struct __test_metadata *_metadata, cons
 {
 	static const int sizes[] = { 100, 100, 100, 1000, 1000, 5 };
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
-	char bin[512], pid[16], line[128], payload[1000] = "";
+	char line[128], payload[1000] = "";
 	struct bg_tool t;
 	size_t i;
 	int fd, ret;
 
-	tool_path("sendsize", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
-	ret = start_forced(&t, (char *[]){ bin, "-p", pid, NULL },
-			   "Tracing TCP and UDP send sizes", force);
+	ret = start_self_forced(&t, "sendsize", (const char *[]){ NULL },
+				"Tracing TCP and UDP send sizes", force);
 	if (ret == 1)
 		SKIP(return, "%s not usable here: %.300s", force, t.out);
 	ASSERT_EQ(0, ret);
@@ -653,15 +671,12 @@ static void check_sendsize_udp_histogram(struct __test_metadata *_metadata, cons
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	EXPECT_EQ(1, count_lines_affix(t.out, "UDP send bytes (", "):"));
 	EXPECT_EQ(NULL, strstr(t.out, "TCP send bytes"));
-	snprintf(line, sizeof(line), "%10d -> %-10d : %-8d |%s|", 4, 7, 1,
-		 "*************                           ");
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "%10d -> %-10d : %-8d |%s|", 64, 127, 3,
-		 "****************************************");
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "%10d -> %-10d : %-8d |%s|", 512, 1023, 2,
-		 "**************************              ");
-	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(1, count_linef(t.out, "%10d -> %-10d : %-8d |%s|",
+					 4, 7, 1, "*************                           "));
+	EXPECT_EQ(1, count_linef(t.out, "%10d -> %-10d : %-8d |%s|",
+					 64, 127, 3, "****************************************"));
+	EXPECT_EQ(1, count_linef(t.out, "%10d -> %-10d : %-8d |%s|",
+					 512, 1023, 2, "**************************              "));
 	/* 4..1023: 8 slots, 5 of them empty. */
 	EXPECT_EQ(8, count_lines_affix(t.out, "", "|"));
 	DUMP_ON_FAILURE(t);
@@ -742,19 +757,16 @@ static void stack_sums(const char *out, const char *func, long *all, long *with)
 
 TEST(xmitstack_udp_loopback)
 {
-	char bin[512], pid[16];
 	struct sockaddr_in a;
 	const int N = 5;
 	struct bg_tool t;
 	long all, with;
 	int sink;
 
-	tool_path("xmitstack", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	sink = udp_sink(&a);
 	ASSERT_LE(0, sink);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, NULL },
-			   "Tracing net_dev_xmit stacks. Ctrl-C to end."));
+	ASSERT_EQ(0, start_self(&t, "xmitstack", (const char *[]){ NULL },
+				"Tracing net_dev_xmit stacks. Ctrl-C to end."));
 	EXPECT_EQ(N, udp_exchange(sink, &a, N));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(sink);
@@ -770,7 +782,6 @@ TEST(xmitstack_udp_loopback)
 
 TEST(xmitstack_json)
 {
-	char bin[512], pid[16];
 	struct sockaddr_in a;
 	const int N = 3;
 	struct bg_tool t;
@@ -778,11 +789,9 @@ TEST(xmitstack_json)
 	long sum = 0;
 	int sink;
 
-	tool_path("xmitstack", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	sink = udp_sink(&a);
 	ASSERT_LE(0, sink);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-p", pid, NULL }, "Tracing"));
+	ASSERT_EQ(0, start_self(&t, "xmitstack", (const char *[]){ "-j", NULL }, "Tracing"));
 	EXPECT_EQ(N, udp_exchange(sink, &a, N));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(sink);
@@ -827,15 +836,13 @@ static void tcp_workload(struct __test_metadata *_metadata, int sends, int recvs
 
 static void check_tcpcount_counts(struct __test_metadata *_metadata, const char *force)
 {
-	char bin[512], pid[16], comm[17], line[128];
+	char comm[17], line[128];
 	struct bg_tool t;
 	int ret;
 
-	tool_path("tcpcount", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
-	ret = start_forced(&t, (char *[]){ bin, "-p", pid, NULL }, "Tracing TCP sends/receives",
-			   force);
+	ret = start_self_forced(&t, "tcpcount", (const char *[]){ NULL },
+				"Tracing TCP sends/receives", force);
 	if (ret == 1)
 		SKIP(return, "%s not usable here: %.300s", force, t.out);
 	ASSERT_EQ(0, ret);
@@ -845,10 +852,8 @@ static void check_tcpcount_counts(struct __test_metadata *_metadata, const char 
 	}
 	tcp_workload(_metadata, 6, 3);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	snprintf(line, sizeof(line), "@send[%d, %s]: 6", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "@recv[%d, %s]: 3", getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(1, count_linef(t.out, "@send[%d, %s]: 6", getpid(), comm));
+	EXPECT_EQ(1, count_linef(t.out, "@recv[%d, %s]: 3", getpid(), comm));
 	EXPECT_EQ(2, count_lines_affix(t.out, "@", ""));
 	DUMP_ON_FAILURE(t);
 }
@@ -862,21 +867,17 @@ FORCED_TESTS(tcpcount_counts, check_tcpcount_counts)
 
 TEST(tcpcount_json)
 {
-	char bin[512], pid[16], comm[17], line[160];
+	char comm[17];
 	struct bg_tool t;
 
-	tool_path("tcpcount", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	my_comm(comm);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-j", "-p", pid, NULL }, "Tracing"));
+	ASSERT_EQ(0, start_self(&t, "tcpcount", (const char *[]){ "-j", NULL }, "Tracing"));
 	tcp_workload(_metadata, 4, 4);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	snprintf(line, sizeof(line), "{\"map\":\"send\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
-		 getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
-	snprintf(line, sizeof(line), "{\"map\":\"recv\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
-		 getpid(), comm);
-	EXPECT_EQ(1, count_lines(t.out, line));
+	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"send\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
+					 getpid(), comm));
+	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"recv\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
+					 getpid(), comm));
 	DUMP_ON_FAILURE(t);
 }
 
@@ -1041,20 +1042,16 @@ static int tracepoints_in(const char *cat)
 
 TEST(tpcount_net_exact)
 {
-	char bin[512], pid[16], line[128];
 	struct sockaddr_in a;
 	const int N = 4;
 	struct bg_tool t;
 	int sink;
 
-	tool_path("tpcount", bin, sizeof(bin));
-	snprintf(pid, sizeof(pid), "%d", getpid());
 	sink = udp_sink(&a);
 	ASSERT_LE(0, sink);
-	ASSERT_EQ(0, start(&t, (char *[]){ bin, "-p", pid, "net", NULL }, "Tracing"));
-	snprintf(line, sizeof(line), "Tracing %d tracepoints of net. Ctrl-C to end.",
-		 tracepoints_in("net"));
-	EXPECT_EQ(1, count_lines(t.out, line));
+	ASSERT_EQ(0, start_self(&t, "tpcount", (const char *[]){ "net", NULL }, "Tracing"));
+	EXPECT_EQ(1, count_linef(t.out, "Tracing %d tracepoints of net. Ctrl-C to end.",
+					 tracepoints_in("net")));
 	EXPECT_EQ(N, udp_exchange(sink, &a, N));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(sink);
