@@ -9,12 +9,17 @@
 #include <bpf/bpf_core_read.h>
 #include <linux/netlens.h>
 #include "log2.bpf.h"
+#include "netlens_kfuncs.h"
 
 /* Set before load. */
 const volatile pid_t targ_tgid = 0;	/* allocating process, 0: all */
 const volatile __u64 unit_div = 1;	/* 1 ns, 1000 us, 1000000 ms */
 const volatile bool filter_comm = false;	/* -c: allocating task's comm */
 const volatile char targ_comm[16] = {};
+const volatile __u64 min_age_ns = 0;	/* -L: stream lifetimes this long */
+
+/* -L: records the ring had no room for (the kfunc counts them too). */
+__u64 records_full = 0;
 
 /* -c only: skbs allocated by a task named targ_comm (the cost of -c). */
 struct {
@@ -64,6 +69,28 @@ static __always_inline int record_lifetime(__u64 age_ns, pid_t alloc_pid,
 	count = bpf_map_lookup_elem(&hists, &key);
 	if (count)
 		*count += 1;
+	return 0;
+}
+
+/* -L: one record per long-lived skb, through /dev/netlens. */
+static __always_inline int emit_lifetime(__u64 age_ns, unsigned int truesize,
+					 pid_t alloc_pid, __u8 alloc_path,
+					 __u8 free_path, unsigned long caller)
+{
+	struct netlens_record_skb_lifetime rec = {};
+
+	if (age_ns < min_age_ns || (targ_tgid && alloc_pid != targ_tgid))
+		return 0;
+	rec.age_ns = age_ns;
+	rec.free_caller = caller;
+	rec.truesize = truesize;
+	rec.alloc_pid = alloc_pid;
+	rec.free_pid = bpf_get_current_pid_tgid() >> 32;
+	rec.alloc_path = alloc_path;
+	rec.free_path = free_path;
+	bpf_get_current_comm(rec.free_comm, sizeof(rec.free_comm));
+	if (netlens_record_emit(NETLENS_RECORD_SKB_LIFETIME, &rec, sizeof(rec)))
+		__sync_fetch_and_add(&records_full, 1);
 	return 0;
 }
 
@@ -184,6 +211,9 @@ int BPF_PROG(skb_free, const struct sk_buff *skb, __u64 age_ns,
 		if (!alloc_pid)
 			return 0;
 	}
+	if (min_age_ns)
+		return emit_lifetime(age_ns, truesize, alloc_pid, alloc_path,
+				     free_path, caller);
 	return record_lifetime(age_ns, alloc_pid, alloc_path);
 }
 

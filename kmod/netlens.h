@@ -20,8 +20,9 @@ int netlens_ring_init(void);
 void netlens_ring_exit(void);
 ssize_t netlens_ring_read(struct file *file, char __user *buf, size_t count);
 __poll_t netlens_ring_poll(struct file *file, struct poll_table_struct *wait);
+void netlens_ring_release(struct file *file);
 void netlens_ring_stats(struct netlens_ring_stats *st);
-int netlens_ring_reset(void);
+int netlens_ring_reset(struct file *file);
 
 int netlens_skb_init(void);
 void netlens_skb_exit(void);

@@ -101,6 +101,12 @@ static long netlens_ioctl_skb_stats(void __user *arg)
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+static int netlens_release(struct inode *inode, struct file *file)
+{
+	netlens_ring_release(file);
+	return 0;
+}
+
 static long netlens_ioctl_ring_stats(void __user *arg)
 {
 	struct netlens_ring_stats st;
@@ -134,7 +140,7 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 	case NETLENS_IOC_RING_STATS:
 		return netlens_ioctl_ring_stats(uarg);
 	case NETLENS_IOC_RING_RESET:
-		return netlens_ring_reset();
+		return netlens_ring_reset(file);
 	default:
 		return -ENOTTY;
 	}
@@ -143,6 +149,7 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 static const struct file_operations netlens_fops = {
 	.owner = THIS_MODULE,
 	.open = netlens_open,
+	.release = netlens_release,
 	.read = netlens_read,
 	.poll = netlens_ring_poll,
 	.unlocked_ioctl = netlens_ioctl,

@@ -9,8 +9,14 @@
 
 #ifdef __bpf__
 #define NETLENS_KFUNC_DECL __ksym
+/*
+ * Weak: an object whose kfunc callers are not loaded (a tool's fallback
+ * mode without netlens.ko) still loads its other programs.
+ */
+#define NETLENS_KFUNC_WEAK __weak
 #else
 #define NETLENS_KFUNC_DECL
+#define NETLENS_KFUNC_WEAK
 #endif
 
 /*
@@ -18,7 +24,7 @@
  * read from userspace with NETLENS_IOC_HIST_READ.  Returns 0, or -EINVAL
  * for an unknown @id.
  */
-extern int netlens_hist_add(__u32 id, __u64 value) NETLENS_KFUNC_DECL;
+extern NETLENS_KFUNC_WEAK int netlens_hist_add(__u32 id, __u64 value) NETLENS_KFUNC_DECL;
 
 /*
  * Append a record of @type (enum netlens_record_type) with payload @data
@@ -27,7 +33,7 @@ extern int netlens_hist_add(__u32 id, __u64 value) NETLENS_KFUNC_DECL;
  * type 0 or above 65535, -E2BIG above NETLENS_RECORD_DATA_MAX bytes and
  * -EBUSY in NMI (all counted as rejected).
  */
-extern int netlens_record_emit(__u32 type, const void *data,
-			       __u32 data__sz) NETLENS_KFUNC_DECL;
+extern NETLENS_KFUNC_WEAK int netlens_record_emit(__u32 type, const void *data,
+						  __u32 data__sz) NETLENS_KFUNC_DECL;
 
 #endif /* _NETLENS_KFUNCS_H */

@@ -6,8 +6,10 @@
  * netlens_record_emit() kfunc and read by read() on any CPU.  The writer
  * never waits: it disables interrupts so that a softirq or hardirq nesting
  * on its CPU cannot interleave with it, and drops (and counts) a record
- * that does not fit.  NMIs, which could nest anyway, are refused.  Readers
- * are serialised by a mutex and only ever move the tail.
+ * that does not fit.  NMIs, which could nest anyway, are refused.  Reading
+ * consumes, so one open file at a time may read (others get -EBUSY until
+ * it is closed) rather than two tools silently splitting the records.
+ * Reads are serialised by a mutex and only ever move the tail.
  *
  * A writer whose record lands in a ring the reader had emptied wakes the
  * reader through irq_work, because a tracing program may run where taking
@@ -57,6 +59,7 @@ static u64 netlens_ring_size;	/* bytes, power of two */
 static DEFINE_MUTEX(netlens_ring_read_lock);
 static DECLARE_WAIT_QUEUE_HEAD(netlens_ring_wait);
 static unsigned int netlens_ring_read_cpu;	/* where the next read starts */
+static struct file *netlens_ring_reader;	/* the file that reads, if any */
 
 /* Copy @len bytes in at ring offset @pos, wrapping around the end. */
 static notrace void netlens_ring_put(struct netlens_ring *ring, u64 pos,
@@ -204,6 +207,22 @@ static ssize_t netlens_ring_read_one(struct netlens_ring *ring,
 	return copied;
 }
 
+/* Called with netlens_ring_read_lock held: may @file read? */
+static bool netlens_ring_claim(struct file *file)
+{
+	if (!netlens_ring_reader)
+		netlens_ring_reader = file;
+	return netlens_ring_reader == file;
+}
+
+void netlens_ring_release(struct file *file)
+{
+	mutex_lock(&netlens_ring_read_lock);
+	if (netlens_ring_reader == file)
+		netlens_ring_reader = NULL;
+	mutex_unlock(&netlens_ring_read_lock);
+}
+
 ssize_t netlens_ring_read(struct file *file, char __user *buf, size_t count)
 {
 	unsigned int i, cpu = 0, ncpus = nr_cpu_ids;
@@ -214,6 +233,10 @@ ssize_t netlens_ring_read(struct file *file, char __user *buf, size_t count)
 	for (;;) {
 		if (mutex_lock_interruptible(&netlens_ring_read_lock))
 			return -ERESTARTSYS;
+		if (!netlens_ring_claim(file)) {
+			mutex_unlock(&netlens_ring_read_lock);
+			return -EBUSY;
+		}
 		/* Start where the last read stopped: no CPU is starved. */
 		for (i = 0; i < ncpus && copied < count; i++) {
 			cpu = (netlens_ring_read_cpu + i) % ncpus;
@@ -243,6 +266,13 @@ ssize_t netlens_ring_read(struct file *file, char __user *buf, size_t count)
 
 __poll_t netlens_ring_poll(struct file *file, poll_table *wait)
 {
+	bool mine;
+
+	mutex_lock(&netlens_ring_read_lock);
+	mine = netlens_ring_claim(file);
+	mutex_unlock(&netlens_ring_read_lock);
+	if (!mine)
+		return EPOLLERR;
 	poll_wait(file, &netlens_ring_wait, wait);
 	return netlens_ring_readable() ? EPOLLIN | EPOLLRDNORM : 0;
 }
@@ -265,12 +295,17 @@ void netlens_ring_stats(struct netlens_ring_stats *st)
 	}
 }
 
-int netlens_ring_reset(void)
+int netlens_ring_reset(struct file *file)
 {
 	int cpu;
 
 	if (mutex_lock_interruptible(&netlens_ring_read_lock))
 		return -ERESTARTSYS;
+	/* Discarding is reading: not under another reader's feet. */
+	if (!netlens_ring_claim(file)) {
+		mutex_unlock(&netlens_ring_read_lock);
+		return -EBUSY;
+	}
 	/*
 	 * Counters are the writers': one bumped concurrently on another CPU
 	 * may survive, as with the histograms.

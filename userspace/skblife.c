@@ -8,6 +8,8 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,7 @@
 #include <linux/netlens.h>
 
 #include "hist.h"
+#include "ksyms.h"
 #include "netlens_dev.h"
 #include "tool.h"
 #include "skblife.skel.h"
@@ -29,7 +32,9 @@ static struct {
 	bool per_path;
 	bool fallback;		/* pure BPF on the kmem tracepoints */
 	const char *comm;	/* -c: allocating task's name */
-} opt = { "nsecs", 1, false, false, NULL };
+	const char *longer;	/* -L: as given, parsed once the unit is known */
+	uint64_t min_age_ns;
+} opt = { "nsecs", 1, false, false, NULL, NULL, 0 };
 
 static const char *const alloc_path_names[NETLENS_SKB_ALLOC_PATHS] = {
 	[NETLENS_SKB_ALLOC_SKB] = "alloc_skb",
@@ -40,6 +45,14 @@ static const char *const alloc_path_names[NETLENS_SKB_ALLOC_PATHS] = {
 	[NETLENS_SKB_ALLOC_NAPI] = "napi_alloc",
 	[NETLENS_SKB_ALLOC_NAPI_BUILD] = "napi_build",
 	[NETLENS_SKB_ALLOC_OTHER] = "other",
+};
+
+static const char *const free_path_names[NETLENS_SKB_FREE_PATHS] = {
+	[NETLENS_SKB_FREE_SLAB] = "kfree_skbmem",
+	[NETLENS_SKB_FREE_FCLONE] = "fclone",
+	[NETLENS_SKB_FREE_NAPI_CACHE] = "napi_cache",
+	[NETLENS_SKB_FREE_BULK] = "bulk",
+	[NETLENS_SKB_FREE_DIRECT] = "direct",
 };
 
 const char *argp_program_version = "skblife " NETLENS_VERSION;
@@ -60,12 +73,19 @@ static const char doc[] =
 "the per-CPU NAPI cache and fast-clone twins, sees no allocation path,\n"
 "and costs more.\n"
 "\n"
+"-L AGE prints each skb that lived at least AGE instead of histograms:\n"
+"its age, truesize, allocation and release paths, the allocating PID, the\n"
+"task current at release and the releasing function.  The records come\n"
+"through /dev/netlens (netlens_record_emit kfunc), so -L needs netlens.ko;\n"
+"records the ring had no room for are counted and reported.\n"
+"\n"
 "EXAMPLES:\n"
 "    skblife              # histogram in nanoseconds at Ctrl-C\n"
 "    skblife -u 1 10      # microseconds, every second, 10 times\n"
 "    skblife -O           # one histogram per allocation path\n"
 "    skblife -p 181       # skbs allocated by PID 181\n"
 "    skblife -c nginx     # skbs allocated by tasks named nginx\n"
+"    skblife -L 10ms      # each skb that lived 10 ms or longer\n"
 "    skblife -F           # pure-BPF fallback, for comparison\n"
 "    skblife -j           # JSON lines\n";
 
@@ -75,6 +95,7 @@ static const struct argp_option opts[] = {
 	{ "paths", 'O', NULL, 0, "One histogram per allocation path", 0 },
 	{ "fallback", 'F', NULL, 0, "Pure BPF on the kmem tracepoints even with netlens.ko", 0 },
 	{ "comm", 'c', "COMM", 0, "Only skbs allocated by tasks named COMM", 0 },
+	{ "longer", 'L', "AGE", 0, "Print each skb that lived AGE or longer (10ms, 500us; bare: the histogram unit)", 0 },
 	TOOL_OPT_PID,
 	TOOL_OPT_COMMON,
 	{},
@@ -101,6 +122,9 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		if (!*arg || strlen(arg) > 15)
 			argp_error(state, "invalid COMM '%s': 1 to 15 characters", arg);
 		opt.comm = arg;
+		return 0;
+	case 'L':
+		opt.longer = arg;
 		return 0;
 	default:
 		return tool_parse_common(key, arg, state, &env);
@@ -174,6 +198,111 @@ out:
 	return err;
 }
 
+/* ---- -L: one line per long-lived skb, from /dev/netlens records ---- */
+
+struct lifetime_printer {
+	struct ksyms *ks;	/* NULL: print addresses */
+	unsigned long long lost;
+};
+
+static const char *path_name(const char *const *names, unsigned int n,
+			     unsigned int path)
+{
+	return path < n && names[path] ? names[path] : "?";
+}
+
+static int print_lifetime(const struct netlens_record *rec, const void *data,
+			  void *ctx)
+{
+	struct lifetime_printer *p = ctx;
+	struct netlens_record_skb_lifetime l;
+	const char *fn = NULL;
+	char comm[17], caller[64], qcomm[40];
+
+	p->lost += rec->lost;
+	if (rec->type != NETLENS_RECORD_SKB_LIFETIME || rec->data_len < sizeof(l))
+		return 0;	/* another program's records */
+	memcpy(&l, data, sizeof(l));
+	tool_comm(comm, l.free_comm);
+	if (p->ks)
+		fn = ksyms_name(p->ks, l.free_caller);
+	if (fn)
+		snprintf(caller, sizeof(caller), "%s", fn);
+	else
+		snprintf(caller, sizeof(caller), "0x%" PRIx64, (uint64_t)l.free_caller);
+	if (env.json) {
+		printf("{");
+		if (env.timestamp)
+			printf("\"time\":\"%s\",", tool_time());
+		printf("\"age_ns\":%llu,\"truesize\":%u,\"alloc_path\":\"%s\",\"free_path\":\"%s\",\"alloc_pid\":%u,\"free_pid\":%u,\"free_comm\":%s,\"free_caller\":\"%s\",\"cpu\":%u}\n",
+		       (unsigned long long)l.age_ns, l.truesize,
+		       path_name(alloc_path_names, NETLENS_SKB_ALLOC_PATHS, l.alloc_path),
+		       path_name(free_path_names, NETLENS_SKB_FREE_PATHS, l.free_path),
+		       l.alloc_pid, l.free_pid,
+		       json_quote(qcomm, sizeof(qcomm), comm), caller, rec->cpu);
+		return 0;
+	}
+	if (env.timestamp)
+		printf("%-9s", tool_time());
+	printf("%12llu %8u %-12s %-12s %7u %7u %-16s %s\n",
+	       (unsigned long long)(l.age_ns / opt.div), l.truesize,
+	       path_name(alloc_path_names, NETLENS_SKB_ALLOC_PATHS, l.alloc_path),
+	       path_name(free_path_names, NETLENS_SKB_FREE_PATHS, l.free_path),
+	       l.alloc_pid, l.free_pid, comm, caller);
+	return 0;
+}
+
+/* Records until Ctrl-C; lost ones are reported as they are noticed. */
+static int stream_lifetimes(int fd)
+{
+	struct lifetime_printer p = { 0 };
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	char why[256], unit[16];
+	int n, err = 0;
+
+	p.ks = ksyms_load(why, sizeof(why));
+	if (!p.ks)
+		fprintf(stderr, "skblife: printing release addresses, not names: %s\n", why);
+	snprintf(unit, sizeof(unit), "AGE(%s)", opt.div == 1 ? "ns" :
+		 opt.div == 1000 ? "us" : "ms");
+	if (!env.json) {
+		if (env.timestamp)
+			printf("%-9s", "TIME");
+		printf("%12s %8s %-12s %-12s %7s %7s %-16s %s\n", unit, "TRUESIZE",
+		       "ALLOC_PATH", "FREE_PATH", "A_PID", "F_PID", "F_COMM",
+		       "FREE_CALLER");
+	}
+	while (!tool_exiting) {
+		n = poll(&pfd, 1, 1000);
+		if (n < 0 && errno != EINTR) {
+			err = -errno;
+			fprintf(stderr, "skblife: poll %s: %s\n", NETLENS_DEV_PATH, strerror(errno));
+			break;
+		}
+		if (pfd.revents & POLLERR) {
+			err = -EBUSY;
+			fprintf(stderr, "skblife: another program is reading the records of %s\n",
+				NETLENS_DEV_PATH);
+			break;
+		}
+		n = netlens_dev_records_drain(fd, print_lifetime, &p);
+		if (n < 0) {
+			err = n;
+			fprintf(stderr, "skblife: read %s: %s\n", NETLENS_DEV_PATH,
+				n == -EBUSY ? "another program is reading its records" : strerror(-n));
+			break;
+		}
+		fflush(stdout);
+		if (p.lost) {
+			fprintf(stderr, "skblife: %llu lifetimes lost: the record ring was full (read faster, or load netlens with a larger ring_kb)\n",
+				p.lost);
+			p.lost = 0;
+		}
+	}
+	ksyms_free(p.ks);
+	return err;
+}
+
 /* Drops are never silent: runs BPF skipped because it was busy on the CPU. */
 static void report_misses(struct skblife_bpf *skel)
 {
@@ -235,11 +364,24 @@ int main(int argc, char **argv)
 	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc };
 	struct skblife_bpf *skel = NULL;
 	unsigned int reports = 0;
-	int err, ncpus;
+	int err, ncpus, rec_fd = -1;
 
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
+	if (opt.longer) {
+		char err[128];
+
+		if (parse_duration_ns(opt.longer, "AGE", opt.div, &opt.min_age_ns,
+				      err, sizeof(err))) {
+			fprintf(stderr, "skblife: %s\n", err);
+			return EXIT_USAGE;
+		}
+		if (env.interval || opt.per_path || opt.fallback) {
+			fprintf(stderr, "skblife: -L prints each skb: it takes no interval, -O or -F\n");
+			return EXIT_USAGE;
+		}
+	}
 	if (!tool_prepare("skblife", &env))
 		return 1;
 	if (!opt.fallback && access("/sys/module/netlens", F_OK)) {
@@ -248,6 +390,10 @@ int main(int argc, char **argv)
 	} else if (!opt.fallback && access("/sys/kernel/btf/netlens", F_OK)) {
 		fprintf(stderr, "skblife: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so tp_btf/skb_free cannot attach (README: No BTF); falling back to pure BPF on the kmem tracepoints\n");
 		opt.fallback = true;
+	}
+	if (opt.fallback && opt.longer) {
+		fprintf(stderr, "skblife: -L needs netlens.ko: its records reach userspace through /dev/netlens\n");
+		return 1;
 	}
 	if (opt.fallback && access("/sys/kernel/btf/vmlinux", F_OK)) {
 		fprintf(stderr, "skblife: the fallback needs kernel BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF) and this kernel has none; load netlens.ko instead\n");
@@ -266,6 +412,7 @@ int main(int argc, char **argv)
 	}
 	skel->rodata->targ_tgid = env.pid;
 	skel->rodata->unit_div = opt.div;
+	skel->rodata->min_age_ns = opt.min_age_ns;
 	if (opt.comm) {
 		skel->rodata->filter_comm = true;
 		strncpy((char *)skel->rodata->targ_comm, opt.comm,
@@ -293,6 +440,21 @@ int main(int argc, char **argv)
 			goto cleanup;
 	}
 
+	if (opt.longer) {
+		char why[256];
+
+		rec_fd = netlens_dev_open(O_RDONLY | O_NONBLOCK, why, sizeof(why));
+		if (rec_fd < 0) {
+			fprintf(stderr, "skblife: %s\n", why);
+			err = rec_fd;
+			goto cleanup;
+		}
+		tool_ready(&env, "Tracing sk_buffs that live %s or longer. Hit Ctrl-C to end.",
+			   opt.longer);
+		err = stream_lifetimes(rec_fd);
+		goto cleanup;
+	}
+
 	tool_ready(&env, "Tracing sk_buff lifespans%s. Hit Ctrl-C to end.",
 		   opt.fallback ? " (fallback: kmem tracepoints)" : "");
 	for (;;) {
@@ -304,8 +466,11 @@ int main(int argc, char **argv)
 			break;
 	}
 
-	report_misses(skel);
 cleanup:
+	if (skel)
+		report_misses(skel);
+	if (rec_fd >= 0)
+		close(rec_fd);
 	skblife_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

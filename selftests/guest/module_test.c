@@ -324,16 +324,15 @@ static int collect_record(const struct netlens_record *rec, const void *data, vo
 	return 0;
 }
 
-/* Records pending now, through a non-blocking descriptor of @fd. */
+/* Records pending now on @fd (the reader), read without blocking. */
 static int drain_records(int fd, struct seen_records *seen)
 {
-	int nfd, ret;
+	int flags = fcntl(fd, F_GETFL), ret;
 
-	nfd = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
-	if (nfd < 0)
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK))
 		return -errno;
-	ret = netlens_dev_records_drain(nfd, collect_record, seen);
-	close(nfd);
+	ret = netlens_dev_records_drain(fd, collect_record, seen);
+	fcntl(fd, F_SETFL, flags);
 	return ret;
 }
 
@@ -427,12 +426,35 @@ TEST_F(kfunc, bad_read_pointer_is_efault_and_keeps_the_record)
 TEST_F(kfunc, empty_nonblocking_read_is_eagain)
 {
 	char buf[4096];
-	int nfd = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
 
-	ASSERT_LE(0, nfd);
-	EXPECT_EQ(-1, read(nfd, buf, sizeof(buf)));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
 	EXPECT_EQ(EAGAIN, errno);
-	close(nfd);
+}
+
+/* Reading consumes: a second reader would silently split the records. */
+TEST_F(kfunc, one_reader_at_a_time)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	char buf[4096];
+	int other = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
+
+	ASSERT_LE(0, other);
+	/* The fixture's reset made self->fd the reader. */
+	EXPECT_EQ(-1, read(other, buf, sizeof(buf)));
+	EXPECT_EQ(EBUSY, errno);
+	EXPECT_EQ(-EBUSY, netlens_dev_ring_reset(other));
+	pfd.fd = other;
+	EXPECT_EQ(1, poll(&pfd, 1, 0));
+	EXPECT_EQ(POLLERR, pfd.revents);
+	/* ioctls that only look are for everyone. */
+	EXPECT_EQ(0, netlens_dev_selftest(other, 1));
+	/* Once the reader is closed, the next one may read. */
+	close(self->fd);
+	self->fd = -1;
+	EXPECT_EQ(-1, read(other, buf, sizeof(buf)));
+	EXPECT_EQ(EAGAIN, errno);
+	close(other);
 }
 
 /* A reader blocked in read() or poll() wakes when a record arrives. */
@@ -517,7 +539,6 @@ TEST_F(kfunc, ring_reset_discards_and_zeroes)
 {
 	struct netlens_ring_stats st;
 	char buf[4096];
-	int nfd;
 
 	self->skel->bss->emit_records = true;
 	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1));
@@ -526,11 +547,9 @@ TEST_F(kfunc, ring_reset_discards_and_zeroes)
 	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
 	EXPECT_EQ(0, st.records);
 	EXPECT_EQ(0, st.unread_bytes);
-	nfd = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
-	ASSERT_LE(0, nfd);
-	EXPECT_EQ(-1, read(nfd, buf, sizeof(buf)));
+	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
 	EXPECT_EQ(EAGAIN, errno);
-	close(nfd);
 }
 
 FIXTURE(genl) {

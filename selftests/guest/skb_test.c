@@ -484,6 +484,70 @@ TEST(rmmod_while_skblife_runs)
 	free(t);
 }
 
+/*
+ * -L: datagrams left unread in a socket for a known time are skbs that
+ * live at least that long; each comes back as one record through
+ * /dev/netlens, allocated by this process and released by it.
+ */
+TEST(skblife_long_lived_records)
+{
+	enum { HELD = 20, HOLD_MS = 400 };
+	char tool[512], pidstr[16], *p, buf[64] = {};
+	char *argv[] = { tool, "-j", "-L", "200ms", "-p", pidstr, NULL };
+	struct bg_tool *t = calloc(1, sizeof(*t));
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	unsigned int lines = 0, i;
+	int r, u;
+
+	ASSERT_NE(NULL, t);
+	if (!netlens_loaded())
+		SKIP(return, "netlens.ko not loaded on %s (the guests test it)",
+		     getenv("NETLENS_KVER") ?: "this kernel");
+	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
+	snprintf(pidstr, sizeof(pidstr), "%d", getpid());
+	ASSERT_EQ(0, bg_tool_start(t, argv, "or longer", 10000)) TH_LOG("%s", t->out);
+
+	r = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_EQ(0, bind(r, (void *)&a, sizeof(a)));
+	ASSERT_EQ(0, getsockname(r, (void *)&a, &alen));
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	/* Short-lived ones first: these must not show. */
+	udp_loopback(_metadata, 200);
+	for (i = 0; i < HELD; i++)
+		ASSERT_EQ(64, sendto(u, buf, 64, 0, (void *)&a, sizeof(a)));
+	usleep(HOLD_MS * 1000);
+	for (i = 0; i < HELD; i++)
+		ASSERT_EQ(64, recv(r, buf, sizeof(buf), 0));
+	close(u);
+	close(r);
+	usleep(1500000);	/* the tool polls once a second */
+	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+
+	for (p = strstr(t->out, "{\"age_ns\":"); p; p = strstr(p + 1, "{\"age_ns\":")) {
+		unsigned long long age = strtoull(p + 10, NULL, 10);
+		char *end = strchr(p, '\n');
+
+		if (end)
+			*end = '\0';
+		lines++;
+		EXPECT_LE(HOLD_MS * 1000000ULL, age) TH_LOG("%s", p);
+		EXPECT_GT(5000000000ULL, age) TH_LOG("%s", p);
+		EXPECT_NE(NULL, strstr(p, "\"alloc_pid\":")) TH_LOG("%s", p);
+		EXPECT_NE(NULL, strstr(p, pidstr)) TH_LOG("%s", p);
+		/* recv() in this process consumed it: the release was ours. */
+		EXPECT_NE(NULL, strstr(p, "\"free_comm\":\"skb_test\"")) TH_LOG("%s", p);
+		EXPECT_NE(NULL, strstr(p, "\"truesize\":")) TH_LOG("%s", p);
+		EXPECT_EQ(NULL, strstr(p, "\"free_caller\":\"0x")) TH_LOG("no symbol: %s", p);
+		if (end)
+			*end = '\n';
+	}
+	EXPECT_EQ(HELD, lines) TH_LOG("%s", t->out);
+	EXPECT_EQ(NULL, strstr(t->out, "lost")) TH_LOG("%s", t->out);
+	free(t);
+}
+
 TEST(skblife_bad_arguments)
 {
 	char tool[512], out[4096];
@@ -495,6 +559,11 @@ TEST(skblife_bad_arguments)
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s 0 2>&1", tool));
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s 1 2 3 2>&1", tool));
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -c waytoolongcommandname 2>&1", tool));
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 10parsecs 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "invalid AGE '10parsecs'")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 0 2>&1", tool));
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 1ms 5 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "takes no interval")) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

@@ -334,6 +334,43 @@ TEST(dev_open_explains_missing_module)
 }
 
 
+TEST(parse_duration_units)
+{
+	char err[128];
+	uint64_t ns;
+
+	ASSERT_EQ(0, parse_duration_ns("10ms", "AGE", 1, &ns, err, sizeof(err)));
+	EXPECT_EQ(10000000, ns);
+	ASSERT_EQ(0, parse_duration_ns("250us", "AGE", 1, &ns, err, sizeof(err)));
+	EXPECT_EQ(250000, ns);
+	ASSERT_EQ(0, parse_duration_ns("7ns", "AGE", 1000, &ns, err, sizeof(err)));
+	EXPECT_EQ(7, ns);
+	ASSERT_EQ(0, parse_duration_ns("2s", "AGE", 1, &ns, err, sizeof(err)));
+	EXPECT_EQ(2000000000, ns);
+	/* No suffix: the caller's unit (skblife -u makes it microseconds). */
+	ASSERT_EQ(0, parse_duration_ns("5", "AGE", 1000, &ns, err, sizeof(err)));
+	EXPECT_EQ(5000, ns);
+	ASSERT_EQ(0, parse_duration_ns("3600s", "AGE", 1, &ns, err, sizeof(err)));
+	EXPECT_EQ(3600000000000ULL, ns);
+}
+
+TEST(parse_duration_rejects_bad_input)
+{
+	static const char *const bad[] = { "", "ms", "10 ms", "10m", "1.5ms",
+		"-1ms", "0", "0ms", "3601s", "99999999999999999999999ns", "10msx" };
+	char err[128];
+	uint64_t ns = 77;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-1, parse_duration_ns(bad[i], "AGE", 1, &ns, err, sizeof(err)))
+			TH_LOG("accepted '%s'", bad[i]);
+		EXPECT_NE(NULL, strstr(err, "AGE")) TH_LOG("%s", err);
+	}
+	EXPECT_EQ(77, ns);
+	EXPECT_EQ(-1, parse_duration_ns(NULL, "AGE", 1, &ns, err, sizeof(err)));
+}
+
 /* Records as /dev/netlens's read() lays them out. */
 struct record_log {
 	int n;

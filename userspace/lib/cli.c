@@ -33,6 +33,44 @@ int parse_u64_range(const char *str, const char *what, uint64_t min,
 	return 0;
 }
 
+int parse_duration_ns(const char *str, const char *what, uint64_t bare_unit_ns,
+		      uint64_t *ns, char *err, size_t errlen)
+{
+	static const struct {
+		const char *suffix;
+		uint64_t ns;
+	} units[] = { { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
+		      { "s", 1000000000 } };
+	const uint64_t max_ns = 3600ULL * 1000000000;
+	uint64_t unit = bare_unit_ns, v;
+	char num[24];
+	size_t len, digits;
+	unsigned int i;
+
+	len = str ? strlen(str) : 0;
+	digits = str ? strspn(str, "0123456789") : 0;
+	if (digits < len) {
+		unit = 0;
+		for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+			if (!strcmp(str + digits, units[i].suffix))
+				unit = units[i].ns;
+	}
+	if (!digits || !unit || digits >= sizeof(num)) {
+		snprintf(err, errlen, "invalid %s '%s': want a number with ns, us, ms or s",
+			 what, str ? str : "");
+		return -1;
+	}
+	memcpy(num, str, digits);
+	num[digits] = '\0';
+	if (parse_u64_range(num, what, 1, max_ns / unit, &v, err, errlen)) {
+		snprintf(err, errlen, "invalid %s '%s': must be 1 ns to 1 hour",
+			 what, str);
+		return -1;
+	}
+	*ns = v * unit;
+	return 0;
+}
+
 int parse_pid(const char *str, int *pid, char *err, size_t errlen)
 {
 	uint64_t v;

@@ -19,6 +19,14 @@
 int parse_u64_range(const char *str, const char *what, uint64_t min,
 		    uint64_t max, uint64_t *out, char *err, size_t errlen);
 
+/*
+ * A duration: a whole number with a unit suffix (ns, us, ms, s), or without
+ * one in units of @bare_unit_ns; the result, 1 ns to one hour, in *@ns.
+ * On failure store a message naming @what in @err and return -1.
+ */
+int parse_duration_ns(const char *str, const char *what, uint64_t bare_unit_ns,
+		      uint64_t *ns, char *err, size_t errlen);
+
 /* A PID: 1 .. 4194304 (PID_MAX_LIMIT). */
 int parse_pid(const char *str, int *pid, char *err, size_t errlen);
 

@@ -102,7 +102,9 @@ struct netlens_skb_stats {
  * read() on /dev/netlens returns whole records only, each aligned to 8
  * bytes; the header's size says where the next one starts.  A record that
  * does not fit its ring is dropped and counted: in the next record of that
- * CPU (lost) and in struct netlens_ring_stats.
+ * CPU (lost) and in struct netlens_ring_stats.  Reading consumes: the
+ * first open file that reads (or polls) is the reader until it is closed,
+ * and read() from any other gets EBUSY.
  */
 struct netlens_record {
 	__u32 size;			/* bytes of header, payload and padding */
@@ -172,7 +174,10 @@ struct netlens_ring_stats {
 #define NETLENS_IOC_SKB_STATS	_IOR(NETLENS_IOC_MAGIC, 0x04, struct netlens_skb_stats)
 /* Read the record rings' counters. */
 #define NETLENS_IOC_RING_STATS	_IOR(NETLENS_IOC_MAGIC, 0x05, struct netlens_ring_stats)
-/* Discard unread records and zero the rings' counters (argument: none). */
+/*
+ * Discard unread records and zero the rings' counters (argument: none).
+ * Like read(), only the file that reads may (EBUSY for others).
+ */
 #define NETLENS_IOC_RING_RESET	_IO(NETLENS_IOC_MAGIC, 0x06)
 
 /*
