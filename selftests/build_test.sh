@@ -34,6 +34,23 @@ out=$("$REPO/scripts/module-btf.sh" /nonexistent.ko 6.1 2>&1)
 [ $? != 0 ] && grep -q "no such module" <<<"$out"
 result $? "module-btf.sh: missing module is a clear error" "$out"
 
+# make install-tools: the socket tools by their book names (and the 10.4
+# one-liner tools by theirs) on PATH, working without the build tree.
+tmp=$(mktemp -d)
+out=$(make -C "$REPO" install-tools DESTDIR="$tmp" PREFIX=/usr/local 2>&1)
+result $? "install-tools into DESTDIR" "$out"
+for t in sockstat sofamily soprotocol soconnect sendsize xmitstack tcpcount rxcpu tpcount; do
+	out=$(cd / && PATH="$tmp/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" "$t" --help 2>&1)
+	[ $? = 0 ] && grep -q "^Usage: $t \[OPTION" <<<"$out"
+	result $? "installed $t runs as '$t'" "$out"
+done
+if [ "$(id -u)" = 0 ]; then
+	out=$(cd / && PATH="$tmp/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" timeout 60 sockstat 1 1 2>&1)
+	[ $? = 0 ] && grep -q "^Tracing sock statistics" <<<"$out"
+	result $? "installed sockstat loads and reports" "$out"
+fi
+rm -rf "$tmp"
+
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:0 error:0"
 [ "$fail" = 0 ]

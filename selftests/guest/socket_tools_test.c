@@ -147,6 +147,22 @@ static int count_linef(const char *out, const char *fmt, ...)
 	return count_lines(out, line);
 }
 
+/* Sum of the "count" of the JSON lines of @out that contain @key. */
+static long json_count_sum(const char *out, const char *key)
+{
+	const char *p = out, *eol, *c;
+	long sum = 0;
+
+	while ((p = strstr(p, key))) {
+		eol = strchr(p, '\n');
+		c = strstr(p, "\"count\":");
+		if (c && (!eol || c < eol))
+			sum += strtol(c + 8, NULL, 10);
+		p += strlen(key);
+	}
+	return sum;
+}
+
 #define DUMP_ON_FAILURE(t)						\
 	do {								\
 		if (!_metadata->passed)					\
@@ -447,6 +463,22 @@ TEST(sofamily_success_only_by_comm)
 	DUMP_ON_FAILURE(t);
 }
 
+TEST(sofamily_json)
+{
+	char comm[17];
+	const int K = 2;
+	struct bg_tool t;
+
+	trace_family_workload(_metadata, &t, comm, "sofamily", "-j", "Tracing", K);
+	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"accept\",\"comm\":\"%s\",\"family\":2,"
+				 "\"family_name\":\"AF_INET\",\"count\":%d}", comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"connect\",\"comm\":\"%s\",\"family\":1,"
+				 "\"family_name\":\"AF_UNIX\",\"count\":1}", comm));
+	/* JSON lines only, besides the readiness line (stderr). */
+	EXPECT_EQ(count_lines_affix(t.out, "", "") - 1, count_lines_affix(t.out, "{", "}"));
+	DUMP_ON_FAILURE(t);
+}
+
 TEST(soprotocol_counts)
 {
 	char comm[17];
@@ -643,6 +675,24 @@ TEST(sockstat_counts)
 
 FORCED_TESTS(sockstat_counts, check_sockstat_counts)
 
+TEST(sockstat_json)
+{
+	struct bg_tool t;
+	int i, fd;
+
+	ASSERT_EQ(0, start_self(&t, "sockstat", (const char *[]){ "-j", "1", NULL }, "Tracing"));
+	for (i = 0; i < 3; i++) {
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		EXPECT_LE(0, fd);
+		close(fd);
+	}
+	usleep(1200 * 1000);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(3, json_count_sum(t.out, "\"probe\":\"tracepoint:syscalls:sys_enter_socket\","));
+	EXPECT_EQ(count_lines_affix(t.out, "", "") - 1, count_lines_affix(t.out, "{", "}"));
+	DUMP_ON_FAILURE(t);
+}
+
 /* ---- sendsize ------------------------------------------------------------- */
 
 static void check_sendsize_udp_histogram(struct __test_metadata *_metadata, const char *force)
@@ -688,6 +738,31 @@ TEST(sendsize_udp_histogram)
 }
 
 FORCED_TESTS(sendsize_udp_histogram, check_sendsize_udp_histogram)
+
+TEST(sendsize_json)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
+	char payload[100] = "";
+	struct bg_tool t;
+	int fd, i;
+
+	ASSERT_EQ(0, start_self(&t, "sendsize", (const char *[]){ "-j", NULL }, "Tracing"));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	for (i = 0; i < 3; i++)
+		EXPECT_EQ(100, sendto(fd, payload, 100, 0, (void *)&a, sizeof(a)));
+	EXPECT_EQ(5, sendto(fd, payload, 5, 0, (void *)&a, sizeof(a)));
+	close(fd);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(1, count_lines_affix(t.out, "{\"protocol\":\"UDP\",\"source\":\"",
+				       "\"buckets\":[{\"low\":4,\"high\":7,\"count\":1},"
+				       "{\"low\":8,\"high\":15,\"count\":0},"
+				       "{\"low\":16,\"high\":31,\"count\":0},"
+				       "{\"low\":32,\"high\":63,\"count\":0},"
+				       "{\"low\":64,\"high\":127,\"count\":3}]}"));
+	EXPECT_EQ(NULL, strstr(t.out, "\"protocol\":\"TCP\""));
+	DUMP_ON_FAILURE(t);
+}
 
 /* ---- 10.4 one-liners: xmitstack, tcpcount, rxcpu, tpcount ------------------ */
 
@@ -1065,6 +1140,24 @@ TEST(tpcount_net_exact)
 	DUMP_ON_FAILURE(t);
 }
 
+TEST(tpcount_json)
+{
+	struct sockaddr_in a;
+	struct bg_tool t;
+	int sink;
+
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	ASSERT_EQ(0, start_self(&t, "tpcount", (const char *[]){ "-j", "net", NULL }, "Tracing"));
+	EXPECT_EQ(3, udp_exchange(sink, &a, 3));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	close(sink);
+	EXPECT_EQ(1, count_lines(t.out, "{\"map\":\"\",\"probe\":\"tracepoint:net:net_dev_xmit\","
+				 "\"count\":3}"));
+	EXPECT_EQ(count_lines_affix(t.out, "", "") - 1, count_lines_affix(t.out, "{", "}"));
+	DUMP_ON_FAILURE(t);
+}
+
 /* The count of "@[tracepoint:CAT:NAME]: N" in @out; -1 when absent. */
 static long tp_count(const char *out, const char *probe)
 {
@@ -1110,6 +1203,78 @@ TEST(tpcount_no_such_category)
 	EXPECT_EQ(1, run_cmd(out, sizeof(out), "%s nosuchcategory 2>&1", bin));
 	EXPECT_NE(NULL, strstr(out, "tpcount: no tracepoint category 'nosuchcategory' on "));
 	EXPECT_NE(NULL, strstr(out, "/available_events)\n"));
+}
+
+/* ---- common options ---------------------------------------------------------- */
+
+/* Lines of @out that are a -T time, "HH:MM:SS". */
+static int time_lines(const char *out)
+{
+	int n = 0, h, m, sec, len;
+	const char *p;
+
+	for (p = out; *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : p + strlen(p))
+		if (sscanf(p, "%2d:%2d:%2d%n", &h, &m, &sec, &len) == 3 && len == 8 &&
+		    (p[8] == '\n' || !p[8]))
+			n++;
+	return n;
+}
+
+/*
+ * A tool that takes [interval [count]]: "-v -T 1 2" prints two reports,
+ * each after its time, and ends by itself with status 0; -v turns on
+ * libbpf's log (on stderr, counted here and left out).  @lead: arguments
+ * it needs first.
+ */
+static void check_interval_count(struct __test_metadata *_metadata, const char *tool,
+				 const char *lead)
+{
+	static char out[16384];
+	char bin[512];
+
+	tool_path(tool, bin, sizeof(bin));
+	ASSERT_EQ(0, run_cmd(out, sizeof(out),
+			     "{ timeout 25 %s %s-v -T 1 2 2>&1; echo \"exit=$?\"; } | "
+			     "awk '/^libbpf: /{n++; next} {print} END {print \"libbpf=\" n+0}'",
+			     bin, lead));
+	EXPECT_EQ(1, count_lines(out, "exit=0"));
+	EXPECT_EQ(2, time_lines(out));
+	EXPECT_EQ(0, count_lines(out, "libbpf=0"));
+	if (!_metadata->passed)
+		TH_LOG("%s output:\n%s", tool, out);
+}
+
+#define INTERVAL_TEST(tool, lead)						\
+	TEST(tool##_interval_count_timestamps_verbose)				\
+	{									\
+		check_interval_count(_metadata, #tool, lead);			\
+	}
+
+INTERVAL_TEST(sofamily, "")
+INTERVAL_TEST(soprotocol, "")
+INTERVAL_TEST(sockstat, "")
+INTERVAL_TEST(sendsize, "")
+INTERVAL_TEST(xmitstack, "")
+INTERVAL_TEST(tcpcount, "")
+INTERVAL_TEST(rxcpu, "")
+INTERVAL_TEST(tpcount, "net ")
+
+/* soconnect (no interval): -v and -T, Ctrl-C ends it with status 0. */
+TEST(soconnect_verbose)
+{
+	struct bg_tool t;
+	int port;
+
+	port = closed_port(AF_INET);
+	ASSERT_LT(0, port);
+	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ "-v", "-T", NULL },
+				"RESULT"));
+	EXPECT_EQ(1, count_lines_affix(t.out, "TIME     PID    PROCESS", " RESULT"));
+	EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_LT(0, count_lines_affix(t.out, "libbpf: ", ""));
+	EXPECT_EQ(1, count_lines_affix(t.out, "", " Connection refused"));
+	DUMP_ON_FAILURE(t);
 }
 
 TEST_HARNESS_MAIN
