@@ -24,7 +24,8 @@ default CMD: the kselftest suite (selftests/run_guest.sh).
               another vCPU is running, as enabling a tracepoint does)
   -t SECONDS  give up on the guest after SECONDS (default: 900)
   -o DIR      results directory, writable in the guest at the same path
-              (default: build/vmtest/KERNEL); exported as NETLENS_RESULTS
+              (default: a new build/vmtest/KERNEL.XXXXXX; one run at a time
+              per directory); exported as NETLENS_RESULTS
   -h          this help
 
 The exit status is CMD's; 124 when the guest timed out, 125 when it ended
@@ -95,9 +96,16 @@ for tool in qemu-system-x86_64 busybox modprobe cpio; do
 	command -v "$tool" >/dev/null || die "$tool missing: run scripts/deps.sh"
 done
 
-outdir=${outdir:-$BUILD/vmtest/$kernel}
+# A directory of its own unless told: the guest runs the guest.sh found
+# there, so two runs sharing one would run each other's commands.
+if [ -z "$outdir" ]; then
+	mkdir -p "$BUILD/vmtest"
+	outdir=$(mktemp -d "$BUILD/vmtest/$kernel.XXXXXX")
+fi
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
+exec 9>"$outdir/.lock"
+flock -n 9 || die "results directory $outdir is in use by another vmtest.sh run (pick another with -o)"
 rm -f "$outdir/rc" "$outdir/guest.sh"
 
 # ---- initramfs: busybox, the modules that mount the 9p shares, firmware -------

@@ -44,6 +44,14 @@ expect "-c sets the guest's CPUs" 0 "CPUS=<2>" -k 6.12 -n -c 2 -o "$OUT" -- sh -
 expect "arguments keep their quoting" 0 "ARG=<a b>" -k 6.12 -n -o "$OUT" -- sh -c 'echo "ARG=<$1>"' sh "a b"
 expect "a hung guest is killed at the timeout" 124 "did not finish within 15s" -k 6.1 -n -t 15 -o "$OUT" -- sleep 600
 expect "a panicking guest ends with a clear error" 125 "ended without a result" -k 6.1 -n -o "$OUT" -- sh -c 'echo c >/proc/sysrq-trigger; sleep 60'
+# Two runs in one results directory would run each other's guest.sh.
+"$VMTEST" -k 6.1 -n -o "$OUT.busy" -- sleep 30 >/dev/null 2>&1 </dev/null &
+busy=$!
+for _ in $(seq 1 50); do [ -e "$OUT.busy/.lock" ] && break; sleep 0.1; done
+expect "a results directory in use is refused" 125 "in use by another vmtest.sh run" -k 6.1 -n -o "$OUT.busy" -- true
+kill "$busy" 2>/dev/null
+wait "$busy" 2>/dev/null
+expect "runs without -o get directories of their own" 0 "RESULTS=<.*/vmtest/6.12\\.[A-Za-z0-9]{6}>" -k 6.12 -n -- sh -c 'echo "RESULTS=<$NETLENS_RESULTS>"'
 # A release without a built module: the 6.1 one, moved aside for a moment.
 kver=$(cd /boot && ls vmlinuz-6.1.[0-9]* | sed 's/^vmlinuz-//' | sort -V | tail -n 1)
 mv "$BUILD/$kver/netlens.ko" "$BUILD/$kver/netlens.ko.away"
