@@ -130,13 +130,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->targ_tgid = env.pid;
-	attach_autoload(kind, (struct bpf_program *[]){
-		skel->progs.tp_sock_send_length, skel->progs.btf_sock_send_length,
-		skel->progs.fentry_tcp_sendmsg, skel->progs.kprobe_tcp_sendmsg });
-	attach_autoload(kind, (struct bpf_program *[]){ NULL, NULL,
-		skel->progs.fentry_udp_sendmsg, skel->progs.kprobe_udp_sendmsg });
-	attach_autoload(kind, (struct bpf_program *[]){ NULL, NULL,
-		skel->progs.fentry_udpv6_sendmsg, skel->progs.kprobe_udpv6_sendmsg });
+	attach_autoload(kind, SOCK_MSG_PROGS(skel->progs, sock_send_length, tcp_sendmsg));
+	attach_autoload(kind, SOCK_MSG_FUNC_PROGS(skel->progs, udp_sendmsg));
+	attach_autoload(kind, SOCK_MSG_FUNC_PROGS(skel->progs, udpv6_sendmsg));
 	err = tool_load_attach("sendsize", skel->skeleton, "the BPF programs");
 	if (!err) {
 		tool_ready(&env, "Tracing TCP and UDP send sizes (%s). Ctrl-C to end.", source);

@@ -91,16 +91,14 @@ static void set_syscall_labels(void)
  * other programs.  false when none is usable.
  */
 static bool choose_sock_probe(int idx, const char *what, const char *func,
-			      const char *tp,
-			      struct bpf_program *p_tp, struct bpf_program *p_btf,
-			      struct bpf_program *p_fentry, struct bpf_program *p_kprobe)
+			      const char *tp, struct bpf_program *const progs[ATTACH_NONE])
 {
 	struct attach_alts alts = { "sock", tp, tp, func };
 	enum attach_kind kind;
 	char why[1024];
 
 	kind = probe_best(&alts, why, sizeof(why));
-	attach_autoload(kind, (struct bpf_program *[]){ p_tp, p_btf, p_fentry, p_kprobe });
+	attach_autoload(kind, progs);
 	if (kind == ATTACH_NONE) {
 		fprintf(stderr, "sockstat: cannot count %s: %s; counting the "
 			"syscalls only\n", what, why);
@@ -210,19 +208,13 @@ int main(int argc, char **argv)
 	ok &= SYSCALL_PROG(readv, socket_rw);
 	ok &= SYSCALL_PROG(writev, socket_rw);
 	(void)ok;
-	if (!choose_sock_probe(SS_SOCK_RECVMSG, "sock_recvmsg",
-			       "security_socket_recvmsg", "sock_recv_length",
-			       c.skel->progs.tp_sock_recv_length,
-			       c.skel->progs.btf_sock_recv_length,
-			       c.skel->progs.fentry_sock_recvmsg,
-			       c.skel->progs.kprobe_sock_recvmsg))
+	if (!choose_sock_probe(SS_SOCK_RECVMSG, "sock_recvmsg", "security_socket_recvmsg",
+			       "sock_recv_length",
+			       SOCK_MSG_PROGS(c.skel->progs, sock_recv_length, sock_recvmsg)))
 		labels[SS_SOCK_RECVMSG][0] = '\0';
-	if (!choose_sock_probe(SS_SOCK_SENDMSG, "sock_sendmsg",
-			       "security_socket_sendmsg", "sock_send_length",
-			       c.skel->progs.tp_sock_send_length,
-			       c.skel->progs.btf_sock_send_length,
-			       c.skel->progs.fentry_sock_sendmsg,
-			       c.skel->progs.kprobe_sock_sendmsg))
+	if (!choose_sock_probe(SS_SOCK_SENDMSG, "sock_sendmsg", "security_socket_sendmsg",
+			       "sock_send_length",
+			       SOCK_MSG_PROGS(c.skel->progs, sock_send_length, sock_sendmsg)))
 		labels[SS_SOCK_SENDMSG][0] = '\0';
 	if (!socket_rw)
 		labels[SS_READ][0] = labels[SS_WRITE][0] = labels[SS_READV][0] =

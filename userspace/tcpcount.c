@@ -111,12 +111,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.skel->rodata->targ_tgid = env.pid;
-	attach_autoload(kind, (struct bpf_program *[]){
-		c.skel->progs.tp_sock_send_length, c.skel->progs.btf_sock_send_length,
-		c.skel->progs.fentry_tcp_sendmsg, c.skel->progs.kprobe_tcp_sendmsg });
-	attach_autoload(kind, (struct bpf_program *[]){
-		c.skel->progs.tp_sock_recv_length, c.skel->progs.btf_sock_recv_length,
-		c.skel->progs.fentry_tcp_recvmsg, c.skel->progs.kprobe_tcp_recvmsg });
+	attach_autoload(kind, SOCK_MSG_PROGS(c.skel->progs, sock_send_length, tcp_sendmsg));
+	attach_autoload(kind, SOCK_MSG_PROGS(c.skel->progs, sock_recv_length, tcp_recvmsg));
 	err = tool_load_attach("tcpcount", c.skel->skeleton, label);
 	if (!err) {
 		tool_ready(&env, "Tracing TCP sends/receives (%s, %s). Ctrl-C to end.",

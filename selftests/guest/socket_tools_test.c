@@ -163,6 +163,20 @@ static long json_count_sum(const char *out, const char *key)
 	return sum;
 }
 
+/*
+ * Lines of a -j run's output (stdout and stderr) that are neither JSON
+ * objects nor the tool's stderr lines (readiness "Tracing ...", notes
+ * "@tool: ..."): 0 when stdout held JSON lines only.
+ */
+static int non_json_lines(const char *out, const char *tool)
+{
+	char note[64];
+
+	snprintf(note, sizeof(note), "%s: ", tool);
+	return count_lines_affix(out, "", "") - count_lines_affix(out, "{", "}") -
+	       count_lines_affix(out, "Tracing ", "") - count_lines_affix(out, note, "");
+}
+
 #define DUMP_ON_FAILURE(t)						\
 	do {								\
 		if (!_metadata->passed)					\
@@ -474,8 +488,7 @@ TEST(sofamily_json)
 				 "\"family_name\":\"AF_INET\",\"count\":%d}", comm, K));
 	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"connect\",\"comm\":\"%s\",\"family\":1,"
 				 "\"family_name\":\"AF_UNIX\",\"count\":1}", comm));
-	/* JSON lines only, besides the readiness line (stderr). */
-	EXPECT_EQ(count_lines_affix(t.out, "", "") - 1, count_lines_affix(t.out, "{", "}"));
+	EXPECT_EQ(0, non_json_lines(t.out, "sofamily"));
 	DUMP_ON_FAILURE(t);
 }
 
@@ -689,7 +702,7 @@ TEST(sockstat_json)
 	usleep(1200 * 1000);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	EXPECT_EQ(3, json_count_sum(t.out, "\"probe\":\"tracepoint:syscalls:sys_enter_socket\","));
-	EXPECT_EQ(count_lines_affix(t.out, "", "") - 1, count_lines_affix(t.out, "{", "}"));
+	EXPECT_EQ(0, non_json_lines(t.out, "sockstat"));
 	DUMP_ON_FAILURE(t);
 }
 
@@ -1154,7 +1167,7 @@ TEST(tpcount_json)
 	close(sink);
 	EXPECT_EQ(1, count_lines(t.out, "{\"map\":\"\",\"probe\":\"tracepoint:net:net_dev_xmit\","
 				 "\"count\":3}"));
-	EXPECT_EQ(count_lines_affix(t.out, "", "") - 1, count_lines_affix(t.out, "{", "}"));
+	EXPECT_EQ(0, non_json_lines(t.out, "tpcount"));
 	DUMP_ON_FAILURE(t);
 }
 

@@ -103,4 +103,18 @@ struct bpf_program;
 void attach_autoload(enum attach_kind kind,
 		     struct bpf_program *const progs[ATTACH_NONE]);
 
+/*
+ * The programs one socket message event has in skeleton @progs (e.g.
+ * skel->progs), as bpf/sock_msg.bpf.h's SOCK_LENGTH_PROGS(@event) and
+ * SOCK_FUNC_PROGS(@func_name) name them, for attach_autoload().  The
+ * _FUNC variant: an event with only the fentry and kprobe programs.
+ */
+#define SOCK_MSG_PROGS(progs, event, func_name)				\
+	((struct bpf_program *[]){ (progs).tp_##event, (progs).btf_##event,	\
+				   (progs).fentry_##func_name,		\
+				   (progs).kprobe_##func_name })
+#define SOCK_MSG_FUNC_PROGS(progs, func_name)					\
+	((struct bpf_program *[]){ NULL, NULL, (progs).fentry_##func_name,	\
+				   (progs).kprobe_##func_name })
+
 #endif
