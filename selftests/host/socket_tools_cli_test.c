@@ -71,13 +71,19 @@ TEST(bad_pids)
 	char out[4096];
 	size_t i, j;
 
-	for (i = 0; i < N(tools); i++)
+	for (i = 0; i < N(tools); i++) {
+		if (!has_pid(tools[i])) {
+			/* No PID to filter on: -p is refused, not ignored. */
+			EXPECT_EQ(2, run_tool(out, sizeof(out), tools[i], "-p 1"));
+			EXPECT_NE(NULL, strstr(out, "invalid option -- 'p'"));
+		}
 		for (j = 0; j < N(cases) && has_pid(tools[i]); j++) {
 			EXPECT_EQ(2, run_tool(out, sizeof(out), tools[i], cases[j].arg));
 			EXPECT_NE(NULL, strstr(out, cases[j].msg)) {
 				TH_LOG("%s %s: %s", tools[i], cases[j].arg, out);
 			}
 		}
+	}
 }
 
 TEST(bad_intervals)
