@@ -9,6 +9,7 @@
 #include <bpf/bpf_core_read.h>
 #include <linux/netlens.h>
 #include "log2.bpf.h"
+#include "skb_cache.bpf.h"
 #include "netlens_kfuncs.h"
 
 /* Set before load. */
@@ -96,14 +97,6 @@ static __always_inline int emit_lifetime(__u64 age_ns, unsigned int truesize,
 
 /* ---- fallback without netlens.ko: the kmem tracepoints, the book's way ---- */
 
-/* kmem_cache pointer -> 1 if it is one of the skbuff caches. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u64);
-	__type(value, __u8);
-} skb_caches SEC(".maps");
-
 struct birth {
 	__u64 ts;
 	pid_t pid;
@@ -117,40 +110,13 @@ struct {
 	__type(value, struct birth);
 } births SEC(".maps");
 
-static __always_inline bool is_skb_cache(struct kmem_cache *s)
-{
-	/* On the stack: clang 14 mislays static strings in .rodata's BTF. */
-	char head[] = "skbuff_head_cache", fclone[] = "skbuff_fclone_cache";
-	__u64 key = (__u64)s;
-	char name[24] = {};
-	__u8 *known, yes;
-	int i;
-
-	known = bpf_map_lookup_elem(&skb_caches, &key);
-	if (known)
-		return *known;
-	/* First sight of this cache: by name (slab names outlive renamed variables). */
-	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(s, name));
-	yes = 1;
-	for (i = 0; i < sizeof(head); i++)
-		if (name[i] != head[i])
-			yes = 0;
-	if (!yes) {
-		yes = 1;
-		for (i = 0; i < sizeof(fclone); i++)
-			if (name[i] != fclone[i])
-				yes = 0;
-	}
-	bpf_map_update_elem(&skb_caches, &key, &yes, BPF_ANY);
-	return yes;
-}
-
-static __always_inline int fallback_alloc(const void *ptr, struct kmem_cache *s)
+static __always_inline int fallback_alloc(unsigned long call_site, const void *ptr,
+					  struct kmem_cache *s)
 {
 	struct birth b;
 	__u64 key = (__u64)ptr;
 
-	if (!ptr || !is_skb_cache(s) || (filter_comm && !comm_matches()))
+	if (!ptr || !is_skb_object(s, call_site) || (filter_comm && !comm_matches()))
 		return 0;
 	b.ts = bpf_ktime_get_ns();
 	b.pid = bpf_get_current_pid_tgid() >> 32;
@@ -174,7 +140,7 @@ SEC("raw_tp/kmem_cache_alloc")
 int BPF_PROG(kmem_cache_alloc, unsigned long call_site, const void *ptr,
 	     struct kmem_cache *s)
 {
-	return fallback_alloc(ptr, s);
+	return fallback_alloc(call_site, ptr, s);
 }
 
 SEC("raw_tp/kmem_cache_free")

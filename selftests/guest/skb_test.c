@@ -8,12 +8,16 @@
  * workload allocated was released, and that skblife's histogram total
  * equals the lifetimes completed.
  *
- * The kernel's kmem:kmem_cache_alloc/free tracepoints are not a separate
- * ground truth here: netlens hooks exactly those for the slab paths.  What
- * they cannot see is checked by path: fast-clone twins (skb_clone of an
- * fclone allocates nothing) must show up.  Neither loopback nor veth makes
- * a driver allocate from the per-CPU NAPI cache: that path still needs a
- * NAPI driver (virtio-net) in the guest to be tested.
+ * The kernel's own kmem:kmem_cache_alloc/free tracepoints on the skbuff
+ * caches are the ground truth for the slab: the checker also attaches to
+ * them and requires that every sk_buff object the slab hands out one by
+ * one is announced by skb_alloc, that every slab-path skb_alloc names an
+ * object the slab just handed out, and that the slab never takes back an
+ * skb netlens still counts as live.  What those tracepoints cannot see is
+ * checked by path counts instead: fast-clone twins (skb_clone of an
+ * fclone allocates nothing), and skbs of the per-CPU NAPI cache, which is
+ * filled and flushed with kmem_cache_alloc_bulk/free_bulk (no per-object
+ * events); virtio-net in the guest drives that cache.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -167,6 +171,10 @@ FIXTURE_SETUP(skb)
 	self->skel = skb_exact_bpf__open_and_load();
 	ASSERT_NE(NULL, self->skel);
 	self->skel->bss->test_tgid = getpid();
+	/* The slab's events before netlens's own probes on them. */
+	link = bpf_program__attach(self->skel->progs.on_kmem_alloc);
+	ASSERT_NE(NULL, link);
+	self->skel->links.on_kmem_alloc = link;
 	/* skb_free first: after this no release can pass unseen. */
 	link = bpf_program__attach(self->skel->progs.on_free);
 	ASSERT_NE(NULL, link);
@@ -176,6 +184,11 @@ FIXTURE_SETUP(skb)
 	self->skel->links.on_alloc = link;
 	self->skel->bss->alloc_attached_ns = mono_ns();
 	ASSERT_EQ(0, wait_armed(self->fd, 1)) TH_LOG("skb hooks not armed");
+	self->skel->bss->armed_ns = mono_ns();
+	/* After netlens's probe: a direct slab free is released there first. */
+	link = bpf_program__attach(self->skel->progs.on_kmem_free);
+	ASSERT_NE(NULL, link);
+	self->skel->links.on_kmem_free = link;
 
 	/* veth into a namespace, GRO on the receiving side: NAPI paths. */
 	run_cmd(NULL, 0, "ip netns del " NS " 2>/dev/null");
@@ -251,7 +264,9 @@ static void check_exact(struct __test_metadata *_metadata, FIXTURE_DATA(skb) *se
 	       skel->bss->free_paths[0], skel->bss->free_paths[1],
 	       skel->bss->free_paths[2], skel->bss->free_paths[3],
 	       skel->bss->free_paths[4]);
-	misses = prog_misses(skel->progs.on_alloc) + prog_misses(skel->progs.on_free);
+	misses = prog_misses(skel->progs.on_alloc) + prog_misses(skel->progs.on_free) +
+		 prog_misses(skel->progs.on_kmem_alloc) +
+		 prog_misses(skel->progs.on_kmem_free);
 	TH_LOG("BPF checker runs skipped by recursion: %llu", misses);
 	/*
 	 * The module fired every event; only this checker's misses excuse a
@@ -265,6 +280,20 @@ static void check_exact(struct __test_metadata *_metadata, FIXTURE_DATA(skb) *se
 	       skel->bss->age_mismatch);
 	EXPECT_GE(misses, left + skel->bss->dup_allocs +
 			  skel->bss->orphan_frees + skel->bss->age_mismatch);
+	/*
+	 * Against the slab's own events (each checker miss can again explain
+	 * one gap): every object the slab handed out was announced, every
+	 * slab-path birth was such an object, none went back while live.
+	 */
+	TH_LOG("kmem: %llu allocs %llu frees; slab births confirmed %llu unseen %llu; unannounced %llu; freed while live %llu",
+	       skel->bss->kmem_allocs, skel->bss->kmem_frees,
+	       skel->bss->slab_births_confirmed, skel->bss->slab_births_unseen,
+	       skel->bss->kmem_unannounced, skel->bss->kmem_free_while_live);
+	EXPECT_GE(misses, skel->bss->slab_births_unseen +
+			  skel->bss->kmem_unannounced +
+			  skel->bss->kmem_free_while_live);
+	EXPECT_LE(UDP_COUNT, skel->bss->slab_births_confirmed);
+	EXPECT_LE(UDP_COUNT, skel->bss->kmem_frees);
 	EXPECT_EQ(0, st.table_full);
 	EXPECT_EQ(0, st.unpaired_reuse) TH_LOG("a release went by unseen");
 	EXPECT_EQ(0, st.hooks_missing);

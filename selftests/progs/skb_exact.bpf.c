@@ -4,11 +4,18 @@
  * expensive way: a hash of live skbs keyed by pointer.  Every free must
  * match one earlier alloc, no pointer may be allocated twice, and the
  * module's age must agree with the time between the two events here.
+ *
+ * The kernel's own kmem:kmem_cache_alloc/free tracepoints on the skbuff
+ * caches are the ground truth for the slab: every sk_buff object they hand
+ * out must be announced by skb_alloc before the slab takes it back, and
+ * the slab must never take back an skb netlens still counts as live.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 #include <linux/netlens.h>
+#include "skb_cache.bpf.h"
 
 struct live_skb {
 	__u64 ts;
@@ -24,6 +31,8 @@ struct {
 
 /* Set by the test once the alloc program is attached (CLOCK_MONOTONIC). */
 __u64 alloc_attached_ns = 0;
+/* Set by the test once netlens armed its hooks: skb_alloc fires since. */
+__u64 armed_ns = 0;
 /* The test's own process, for the skblife cross-check. */
 pid_t test_tgid = 0;
 
@@ -32,6 +41,25 @@ __u64 pre_attach_frees = 0, age_mismatch = 0, own_frees = 0;
 /* Indexed by path & 7: both enums have fewer than 8 members. */
 __u64 alloc_paths[8] = {};
 __u64 free_paths[8] = {};
+
+struct slab_obj {
+	__u64 ts;		/* when the slab handed it out */
+	__u8 announced;		/* skb_alloc named it since */
+};
+
+/* sk_buff objects the slab handed out one by one (not in bulk). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 262144);
+	__type(key, __u64);
+	__type(value, struct slab_obj);
+} slab_objs SEC(".maps");
+
+__u64 kmem_allocs = 0, kmem_frees = 0;
+__u64 slab_births_confirmed = 0;	/* slab-path skb_alloc, kmem saw it */
+__u64 slab_births_unseen = 0;		/* slab-path skb_alloc, kmem did not */
+__u64 kmem_unannounced = 0;		/* slab object freed, never skb_alloc'd */
+__u64 kmem_free_while_live = 0;		/* slab took back a live skb */
 
 /* Both clocks are CLOCK_MONOTONIC; allow for TCG's jumpy time. */
 #define AGE_SLACK_NS (20 * 1000 * 1000ULL)
@@ -43,8 +71,21 @@ int BPF_PROG(on_alloc, const struct sk_buff *skb, unsigned int size, __u8 path,
 	__u64 key = (__u64)skb;
 	struct live_skb v = { .ts = bpf_ktime_get_ns(), .path = path };
 
+	struct slab_obj *obj;
+
 	if (bpf_map_lookup_elem(&live, &key))
 		__sync_fetch_and_add(&dup_allocs, 1);
+	/* Paths that take an object from the slab, one by one. */
+	if (path == NETLENS_SKB_ALLOC_SKB || path == NETLENS_SKB_ALLOC_BUILD ||
+	    path == NETLENS_SKB_ALLOC_CLONE || path == NETLENS_SKB_ALLOC_FCLONE) {
+		obj = bpf_map_lookup_elem(&slab_objs, &key);
+		if (obj) {
+			obj->announced = 1;
+			__sync_fetch_and_add(&slab_births_confirmed, 1);
+		} else {
+			__sync_fetch_and_add(&slab_births_unseen, 1);
+		}
+	}
 	bpf_map_update_elem(&live, &key, &v, BPF_ANY);
 	__sync_fetch_and_add(&allocs, 1);
 	__sync_fetch_and_add(&alloc_paths[path & 7], 1);
@@ -77,6 +118,43 @@ int BPF_PROG(on_free, const struct sk_buff *skb, __u64 age_ns,
 	    v->path != alloc_path)
 		__sync_fetch_and_add(&age_mismatch, 1);
 	bpf_map_delete_elem(&live, &key);
+	return 0;
+}
+
+/* Attached before skb_alloc: the slab's event comes first. */
+SEC("raw_tp/kmem_cache_alloc")
+int BPF_PROG(on_kmem_alloc, unsigned long call_site, const void *ptr,
+	     struct kmem_cache *s)
+{
+	struct slab_obj obj = { .ts = bpf_ktime_get_ns() };
+	__u64 key = (__u64)ptr;
+
+	if (!ptr || !is_skb_object(s, call_site))
+		return 0;
+	__sync_fetch_and_add(&kmem_allocs, 1);
+	bpf_map_update_elem(&slab_objs, &key, &obj, BPF_ANY);
+	return 0;
+}
+
+/*
+ * Attached after netlens armed, so that where netlens releases on this
+ * same event (a direct kmem_cache_free) its skb_free has run first.
+ */
+SEC("raw_tp/kmem_cache_free")
+int BPF_PROG(on_kmem_free, unsigned long call_site, const void *ptr)
+{
+	__u64 key = (__u64)ptr;
+	struct slab_obj *obj = bpf_map_lookup_elem(&slab_objs, &key);
+
+	if (!obj)
+		return 0;
+	__sync_fetch_and_add(&kmem_frees, 1);
+	/* Handed out before skb_alloc had a consumer: not announced then. */
+	if (!obj->announced && armed_ns && obj->ts > armed_ns)
+		__sync_fetch_and_add(&kmem_unannounced, 1);
+	if (bpf_map_lookup_elem(&live, &key))
+		__sync_fetch_and_add(&kmem_free_while_live, 1);
+	bpf_map_delete_elem(&slab_objs, &key);
 	return 0;
 }
 
