@@ -38,9 +38,11 @@ static const char doc[] =
 "  hist NAME    print module histogram NAME\n"
 "  reset NAME   zero module histogram NAME\n"
 "  skb          counters of the sk_buff tracker behind netlens:skb_alloc/free\n"
+"  ring         counters of the record rings that read() on /dev/netlens drains\n"
 "  selftest     end-to-end check: a BPF tp_btf program on netlens:selftest\n"
-"               feeds the netlens_hist_add kfunc; the histogram read back\n"
-"               through /dev/netlens must match what was fired\n"
+"               feeds the netlens_hist_add and netlens_record_emit kfuncs;\n"
+"               the histogram and the records read back through /dev/netlens\n"
+"               must match what was fired\n"
 "\n"
 "Histograms: selftest, skb_lifetime_ns, scan_duration_ms, scan_dwell_ms\n"
 "\n"
@@ -231,10 +233,59 @@ static int cmd_skb(void)
 	return 0;
 }
 
+static int cmd_ring(void)
+{
+	struct netlens_ring_stats st;
+	int fd, ret;
+
+	fd = open_dev();
+	if (fd < 0)
+		return 1;
+	ret = netlens_dev_ring_stats(fd, &st);
+	close(fd);
+	if (ret) {
+		fprintf(stderr, "netlensctl: NETLENS_IOC_RING_STATS: %s\n", strerror(-ret));
+		return 1;
+	}
+	printf(env.json ?
+	       "{\"cpus\":%u,\"ring_bytes\":%u,\"records\":%llu,\"bytes\":%llu,\"lost\":%llu,\"rejected\":%llu,\"unread_bytes\":%llu}\n" :
+	       "cpus %u\nring_bytes %u\nrecords %llu\nbytes %llu\nlost %llu\nrejected %llu\nunread_bytes %llu\n",
+	       st.cpus, st.ring_bytes, (unsigned long long)st.records,
+	       (unsigned long long)st.bytes, (unsigned long long)st.lost,
+	       (unsigned long long)st.rejected,
+	       (unsigned long long)st.unread_bytes);
+	return 0;
+}
+
+/* The selftest's records, read back: how many, their sum, any lost. */
+struct selftest_records {
+	unsigned long long n, sum, lost;
+	unsigned int foreign;
+};
+
+static int count_selftest_record(const struct netlens_record *rec,
+				 const void *data, void *ctx)
+{
+	struct selftest_records *r = ctx;
+	struct netlens_record_selftest st;
+
+	r->lost += rec->lost;
+	if (rec->type != NETLENS_RECORD_SELFTEST || rec->data_len < sizeof(st)) {
+		r->foreign++;
+		return 0;
+	}
+	memcpy(&st, data, sizeof(st));
+	r->n++;
+	r->sum += st.value;
+	return 0;
+}
+
 static int cmd_selftest(void)
 {
 	struct netlens_selftest_bpf *skel = NULL;
+	struct selftest_records got = { 0 };
 	__u64 want_slots[NETLENS_HIST_SLOTS] = {}, want_sum = 0, v;
+	bool records;
 	struct netlens_hist h;
 	unsigned int i, bad = 0;
 	int fd, ret = 1;
@@ -265,6 +316,12 @@ static int cmd_selftest(void)
 		fprintf(stderr, "netlensctl: cannot reset the selftest histogram: %s\n", strerror(errno));
 		goto out;
 	}
+	/* Records too, unless another program reads them (EBUSY). */
+	records = !netlens_dev_ring_reset(fd) && !fcntl(fd, F_SETFL, O_NONBLOCK);
+	if (!records)
+		fprintf(stderr, "netlensctl: not checking records: another program reads %s\n",
+			NETLENS_DEV_PATH);
+	skel->bss->emit_records = records;
 	/* Values 0, 1, 2, 3, ... spread over the low log2 slots. */
 	for (i = 0; i < env.count; i++) {
 		v = i;
@@ -274,6 +331,12 @@ static int cmd_selftest(void)
 		}
 		want_slots[log2_slot(v)]++;
 		want_sum += v;
+		/* Drain well before a ring fills. */
+		if (records && (i % 1000 == 999 || i + 1 == env.count) &&
+		    netlens_dev_records_drain(fd, count_selftest_record, &got) < 0) {
+			fprintf(stderr, "netlensctl: read %s: %s\n", NETLENS_DEV_PATH, strerror(errno));
+			goto out;
+		}
 	}
 	if (netlens_dev_hist_read(fd, NETLENS_HIST_SELFTEST, &h)) {
 		fprintf(stderr, "netlensctl: cannot read the selftest histogram: %s\n", strerror(errno));
@@ -282,6 +345,13 @@ static int cmd_selftest(void)
 	for (i = 0; i < NETLENS_HIST_SLOTS; i++)
 		bad += h.slots[i] != want_slots[i];
 	print_hist(&h, "selftest");
+	if (records && (got.n != env.count || got.sum != want_sum || got.lost ||
+			got.foreign)) {
+		fprintf(stderr, "netlensctl: selftest FAILED: fired %u, read back %llu records summing to %llu (want %llu), %llu lost, %u of other types\n",
+			env.count, got.n, got.sum, (unsigned long long)want_sum,
+			got.lost, got.foreign);
+		goto out;
+	}
 	if (skel->bss->events_seen != env.count || skel->bss->kfunc_errors ||
 	    h.total != env.count || h.sum != want_sum || bad) {
 		fprintf(stderr, "netlensctl: selftest FAILED: fired %u, BPF saw %llu (kfunc errors %d), histogram has %llu values summing to %llu (want %llu), %u slots differ\n",
@@ -291,8 +361,8 @@ static int cmd_selftest(void)
 		goto out;
 	}
 	if (!env.json)
-		printf("selftest: OK: %u events: tracepoint -> BPF -> kfunc -> /dev/netlens\n",
-		       env.count);
+		printf("selftest: OK: %u events: tracepoint -> BPF -> kfuncs -> /dev/netlens (histogram%s)\n",
+		       env.count, records ? " and records" : "");
 	ret = 0;
 out:
 	netlens_selftest_bpf__destroy(skel);
@@ -326,6 +396,8 @@ int main(int argc, char **argv)
 		return cmd_selftest();
 	if (!strcmp(env.command, "skb"))
 		return cmd_skb();
+	if (!strcmp(env.command, "ring"))
+		return cmd_ring();
 	fprintf(stderr, "netlensctl: unknown command '%s' (see --help)\n", env.command);
 	return EXIT_USAGE;
 }

@@ -552,6 +552,24 @@ TEST_F(kfunc, ring_reset_discards_and_zeroes)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
+/* The user's end-to-end check, through more records than one ring holds. */
+TEST(netlensctl_selftest)
+{
+	char tool[512], out[8192];
+
+	SKIP_IF_NO_MODULE(_metadata);
+	ASSERT_NE(NULL, tool_path("netlensctl", tool, sizeof(tool)));
+	EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s -n 5000 selftest 2>&1", tool)) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "selftest: OK: 5000 events")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "(histogram and records)")) TH_LOG("%s", out);
+	EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s -j ring 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "\"records\":5000,")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"lost\":0,")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"unread_bytes\":0}")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s bogus 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "unknown command 'bogus'")) TH_LOG("%s", out);
+}
+
 FIXTURE(genl) {
 	struct netlens_genl g;
 };
