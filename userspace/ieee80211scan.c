@@ -10,7 +10,6 @@
 #include <argp.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +20,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/netlens.h>
+#include <linux/nl80211.h>
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include "hist.h"
@@ -34,8 +35,9 @@ static struct {
 	const char *iface;	/* -i */
 	int ifindex;
 	bool hist;		/* -H */
-	unsigned int radios;	/* radios seen, here or in events */
+	unsigned int radios;	/* radios seen in events */
 	int seen[8];
+	unsigned int radios_here;	/* in this namespace, at the last start */
 } opt;
 
 const char *argp_program_version = "ieee80211scan " NETLENS_VERSION;
@@ -47,7 +49,7 @@ static const char doc[] =
 "it follows scans on several radios at once, prints one line per channel\n"
 "visited rather than per channel lookup, and takes the band from the\n"
 "kernel.  -H (root) keeps histograms of scan durations and per-channel\n"
-"dwell times instead, per interface, until Ctrl-C.\n"
+"dwell times instead, per interface (-i: that one only), until Ctrl-C.\n"
 "\n"
 "EXAMPLES:\n"
 "    ieee80211scan             # every scan in this network namespace\n"
@@ -87,17 +89,101 @@ static const char *band_name(unsigned int band)
 	return band < sizeof(names) / sizeof(names[0]) ? names[band] : "?";
 }
 
-/* Radios present in this namespace: their interfaces with a phy80211 link. */
-static unsigned int count_radios(void)
-{
-	glob_t g;
-	unsigned int n = 0;
+/* ---- nl80211: this namespace's 802.11 interfaces and radios ------------------ */
 
-	if (!glob("/sys/class/net/*/phy80211", 0, NULL, &g)) {
-		n = g.gl_pathc;
-		globfree(&g);
+/*
+ * Send nl80211 @cmd (for @ifindex unless 0; a split dump if @dump) and
+ * hand the replies to @cb.  0 or a negative libnl error; -NLE_OBJ_NOTFOUND
+ * without nl80211 (cfg80211 not loaded).  Netlink, not sysfs: /sys may
+ * show another namespace (setns() without remounting it).
+ */
+static int nl80211_query(__u8 cmd, int ifindex, bool dump,
+			 nl_recvmsg_msg_cb_t cb, void *arg)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	struct nl_msg *msg = NULL;
+	int family, ret = -NLE_NOMEM;
+
+	if (!sk)
+		return ret;
+	ret = genl_connect(sk);
+	if (ret)
+		goto out;
+	family = genl_ctrl_resolve(sk, "nl80211");
+	if (family < 0) {
+		ret = -NLE_OBJ_NOTFOUND;
+		goto out;
 	}
-	return n;
+	ret = -NLE_NOMEM;
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
+				 dump ? NLM_F_DUMP : 0, cmd, 0))
+		goto out;
+	if ((ifindex && nla_put_u32(msg, NL80211_ATTR_IFINDEX, ifindex)) ||
+	    (dump && nla_put_flag(msg, NL80211_ATTR_SPLIT_WIPHY_DUMP)))
+		goto out;
+	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, cb, arg);
+	ret = nl_send_auto(sk, msg);
+	if (ret >= 0)
+		ret = nl_recvmsgs_default(sk);
+out:
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return ret < 0 ? ret : 0;
+}
+
+static int nl80211_seen_cb(struct nl_msg *msg, void *arg)
+{
+	*(bool *)arg = true;
+	return NL_OK;
+}
+
+/* @ifindex (of this namespace) is a cfg80211 interface. */
+static bool is_80211(int ifindex)
+{
+	bool seen = false;
+
+	return !nl80211_query(NL80211_CMD_GET_INTERFACE, ifindex, false,
+			      nl80211_seen_cb, &seen) && seen;
+}
+
+struct wiphy_walk {
+	const char *name;	/* in: the radio looked for */
+	bool found;
+	unsigned int n;		/* radios */
+	__u32 last;		/* a split dump repeats a radio's index */
+};
+
+static int wiphy_walk_cb(struct nl_msg *msg, void *arg)
+{
+	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
+	struct nlattr *tb[NL80211_ATTR_MAX + 1];
+	struct wiphy_walk *w = arg;
+	__u32 idx;
+
+	if (nla_parse(tb, NL80211_ATTR_MAX, genlmsg_attrdata(gnlh, 0),
+		      genlmsg_attrlen(gnlh, 0), NULL) || !tb[NL80211_ATTR_WIPHY])
+		return NL_SKIP;
+	idx = nla_get_u32(tb[NL80211_ATTR_WIPHY]);
+	if (!w->n || idx != w->last)
+		w->n++;
+	w->last = idx;
+	if (w->name && tb[NL80211_ATTR_WIPHY_NAME] &&
+	    !strcmp(w->name, nla_get_string(tb[NL80211_ATTR_WIPHY_NAME])))
+		w->found = true;
+	return NL_OK;
+}
+
+/* Radios in this namespace; @name among them (if not NULL) into @found. */
+static unsigned int count_radios(const char *name, bool *found)
+{
+	struct wiphy_walk w = { .name = name };
+
+	if (nl80211_query(NL80211_CMD_GET_WIPHY, 0, true, wiphy_walk_cb, &w))
+		w.n = 0;
+	if (found)
+		*found = w.found;
+	return w.n;
 }
 
 /* Remember @ifindex; more than one radio means lines name their interface. */
@@ -111,6 +197,37 @@ static void note_radio(int ifindex)
 	if (opt.radios < 8)
 		opt.seen[opt.radios] = ifindex;
 	opt.radios++;
+}
+
+/*
+ * -i: an 802.11 interface of this namespace, or a radio by name ("phy0").
+ * 0, or the exit status after saying what is wrong.
+ */
+static int check_iface(void)
+{
+	bool radio = false;
+
+	opt.ifindex = if_nametoindex(opt.iface);
+	if (opt.ifindex) {
+		if (is_80211(opt.ifindex))
+			return 0;
+		fprintf(stderr, "ieee80211scan: '%s' is not an 802.11 interface\n",
+			opt.iface);
+		return 1;
+	}
+	count_radios(opt.iface, &radio);
+	if (!radio) {
+		fprintf(stderr, "ieee80211scan: no interface '%s' in this network namespace\n",
+			opt.iface);
+		return 1;
+	}
+	if (opt.hist) {
+		/* 6.1's tp_btf cannot read the radio's name (a string). */
+		fprintf(stderr, "ieee80211scan: -H -i takes an interface, not a radio ('%s')\n"
+			"Try 'ieee80211scan --help' for more information.\n", opt.iface);
+		return EXIT_USAGE;
+	}
+	return 0;
 }
 
 /* ---- events ----------------------------------------------------------------- */
@@ -143,7 +260,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 		ifindex = nla_get_u32(tb[NETLENS_A_SCAN_IFINDEX]);
 	if (tb[NETLENS_A_SCAN_WIPHY])
 		snprintf(wiphy, sizeof(wiphy), "%s", nla_get_string(tb[NETLENS_A_SCAN_WIPHY]));
-	if (opt.iface && ifindex != opt.ifindex && strcmp(wiphy, opt.iface))
+	/* -i: that interface, or every interface of that radio. */
+	if (opt.iface && (opt.ifindex ? ifindex != opt.ifindex : strcmp(wiphy, opt.iface)))
 		return NL_OK;
 	if (!ifindex || !if_indextoname(ifindex, ifname))
 		snprintf(ifname, sizeof(ifname), "%s", wiphy);
@@ -187,7 +305,9 @@ static int on_event(struct nl_msg *msg, void *arg)
 		return NL_OK;
 	}
 
-	if (opt.radios > 1 || count_radios() > 1)
+	if (gnlh->cmd == NETLENS_CMD_SCAN_START_NTF)
+		opt.radios_here = count_radios(NULL, NULL);
+	if (opt.radios > 1 || opt.radios_here > 1)
 		snprintf(prefix, sizeof(prefix), "%s: ", ifname);
 	if (gnlh->cmd == NETLENS_CMD_SCAN_START_NTF)
 		printf("%s %sscan started (on-CPU PID %u, %s)\n", tool_time(),
@@ -232,6 +352,7 @@ static int run_events(void)
 		netlens_genl_close(&g);
 		return 1;
 	}
+	opt.radios_here = count_radios(NULL, NULL);
 	tool_ready(&env, "Tracing IEEE80211 SSID scans. Hit Ctrl-C to end.");
 	while (!tool_exiting) {
 		struct pollfd pfd = { .fd = nl_socket_get_fd(g.sk), .events = POLLIN };
@@ -338,7 +459,10 @@ static int run_hist(void)
 		sleep(1);
 
 	map = bpf_map__fd(skel->maps.radio_hists);
-	for (err = bpf_map_get_next_key(map, NULL, &key); !err;
+	/* -i: that interface only, scanned or not; else every one that did. */
+	if (opt.iface)
+		ifs[nifs++] = opt.ifindex;
+	for (err = bpf_map_get_next_key(map, NULL, &key); !opt.iface && !err;
 	     err = bpf_map_get_next_key(map, &key, &next), key = next) {
 		for (i = 0; i < nifs && ifs[i] != key.ifindex; i++)
 			;
@@ -361,7 +485,7 @@ static int run_hist(void)
 			print_hist(titles[k], ifname, kinds[k], slots);
 		}
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < 2 && !opt.iface; k++) {
 		err = netlens_dev_hist_read(fd, ids[k], &after[k]);
 		if (err)
 			goto out_dev;
@@ -396,12 +520,10 @@ int main(int argc, char **argv)
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
 		return EXIT_USAGE;
 	if (opt.iface) {
-		opt.ifindex = if_nametoindex(opt.iface);
-		if (!opt.ifindex && strncmp(opt.iface, "phy", 3)) {
-			fprintf(stderr, "ieee80211scan: no interface '%s' in this network namespace\n",
-				opt.iface);
-			return 1;
-		}
+		int ret = check_iface();
+
+		if (ret)
+			return ret;
 	}
 	if (opt.hist)
 		return run_hist();
