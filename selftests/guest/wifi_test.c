@@ -8,6 +8,7 @@
  * in the events is known.  Every fixture loads
  * cfg80211/mac80211 after netlens and unloads them under it.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -138,17 +139,24 @@ static int count_cmd(struct listener *l, int cmd)
 	return n;
 }
 
-/* Receive for up to @ms, or until @dones done events are in. */
-static void listen_for(struct listener *l, int dones, int ms)
+/* Receive for up to @ms, or until @n events of @cmd are in; their number. */
+static int wait_for_count(struct listener *l, int cmd, int n, int ms)
 {
 	long long end = now_ms() + ms;
 
-	while (now_ms() < end && count_cmd(l, NETLENS_CMD_SCAN_DONE_NTF) < dones) {
+	while (now_ms() < end && count_cmd(l, cmd) < n) {
 		struct pollfd pfd = { .fd = nl_socket_get_fd(l->g.sk), .events = POLLIN };
 
 		if (poll(&pfd, 1, 100) > 0)
 			nl_recvmsgs_default(l->g.sk);
 	}
+	return count_cmd(l, cmd);
+}
+
+/* Receive for up to @ms, or until @dones done events are in. */
+static void listen_for(struct listener *l, int dones, int ms)
+{
+	wait_for_count(l, NETLENS_CMD_SCAN_DONE_NTF, dones, ms);
 }
 
 static struct scan_ev *find_ev(struct listener *l, int cmd, const char *wiphy)
@@ -195,6 +203,48 @@ static int reap(pid_t pid)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* iw dev @iface scan trigger freq @freqs...: its pid. */
+static pid_t spawn_scan(const char *iface, const unsigned int *freqs, int nfreq)
+{
+	const char *argv[16] = { "iw", "dev", iface, "scan", "trigger", "freq" };
+	char f[10][8];
+	int i;
+
+	for (i = 0; i < nfreq && i < 10; i++) {
+		snprintf(f[i], sizeof(f[i]), "%u", freqs[i]);
+		argv[6 + i] = f[i];
+	}
+	argv[6 + i] = NULL;
+	return spawn(argv);
+}
+
+/*
+ * A full scan on @iface, aborted (iw scan abort) once @l heard it start.
+ * The abort's exit status; -1 if the scan did not start.
+ */
+static int scan_and_abort(struct listener *l, const char *iface)
+{
+	const char *scan[] = { "iw", "dev", iface, "scan", "trigger", NULL };
+	const char *abort_argv[] = { "iw", "dev", iface, "scan", "abort", NULL };
+	int starts = count_cmd(l, NETLENS_CMD_SCAN_START_NTF);
+	int dones = count_cmd(l, NETLENS_CMD_SCAN_DONE_NTF);
+	pid_t pid;
+	int ret;
+
+	pid = spawn(scan);
+	if (pid < 0)
+		return -1;
+	if (wait_for_count(l, NETLENS_CMD_SCAN_START_NTF, starts + 1, 10000) <= starts) {
+		reap(pid);
+		return -1;
+	}
+	usleep(300000);
+	ret = reap(spawn(abort_argv));
+	listen_for(l, dones + 1, 20000);
+	reap(pid);
+	return ret;
+}
+
 static const char *env_script(char *buf, size_t len)
 {
 	const char *repo = getenv("NETLENS_BUILD");
@@ -219,6 +269,59 @@ static int wiphy_of(const char *ns, const char *iface, char *out, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 	snprintf(out, len, "%s", buf);
 	return 0;
+}
+
+/* SET_CONFIG with @type carrying @len bytes of @val (-1: no attribute). */
+static int set_config(struct netlens_genl *g, int type, const void *val,
+		      int len, char *ack, size_t acklen)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	int ret;
+
+	if (!msg)
+		return -ENOMEM;
+	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0, NLM_F_REQUEST,
+		    NETLENS_CMD_SCAN_SET_CONFIG, NETLENS_GENL_VERSION);
+	if (type >= 0)
+		nla_put(msg, type, len, val);
+	ret = netlens_genl_request(g, NETLENS_CMD_SCAN_SET_CONFIG, msg, NULL,
+				   NULL, ack, acklen);
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* Channel notifications on or off, from a socket of its own; 0 or -errno. */
+static int set_channel_events(__u8 on)
+{
+	struct netlens_genl g;
+	char err[256];
+	int ret;
+
+	ret = netlens_genl_open(&g, err, sizeof(err));
+	if (ret) {
+		fprintf(stderr, "# %s\n", err);
+		return ret;
+	}
+	ret = set_config(&g, NETLENS_A_CONFIG_CHANNEL_EVENTS, &on, 1, err, sizeof(err));
+	if (ret)
+		fprintf(stderr, "# SET_CONFIG channel-events %u: %d %s\n", on, ret, err);
+	netlens_genl_close(&g);
+	return ret;
+}
+
+/* ieee80211scan @args (NULL-terminated) in the background, once tracing. */
+static int scan_tool_start(struct bg_tool *t, const char *const args[])
+{
+	char tool[512];
+	char *argv[8];
+	int i;
+
+	argv[0] = (char *)tool_path("ieee80211scan", tool, sizeof(tool));
+	for (i = 0; args[i] && i < 6; i++)
+		argv[i + 1] = (char *)args[i];
+	argv[i + 1] = NULL;
+	/* -H loads a BPF program first: seconds under TCG. */
+	return bg_tool_start(t, argv, "Tracing IEEE80211", 30000);
 }
 
 /* ---- fixture: the test bed, software (channels=1) or hw_scan (2) ------------ */
@@ -266,6 +369,9 @@ FIXTURE_TEARDOWN(wifi)
 	char script[512];
 
 	listener_close(&self->l);
+	/* Whatever a test turned off. */
+	if (self->up)
+		set_channel_events(1);
 	if (self->root_ns >= 0) {
 		setns(self->root_ns, CLONE_NEWNET);
 		close(self->root_ns);
@@ -356,19 +462,18 @@ TEST_F_TIMEOUT(wifi, scan_reported_with_iw_event_alongside, 180)
 {
 	const char *argv[] = { "iw", "dev", "sta0", "scan", "trigger", "freq", "2412",
 			       "2437", "5180", "5200", NULL };
-	char tool[512], evout[8192];
+	const char *no_args[] = { NULL };
+	char evout[8192];
 	struct bg_tool iwev, scan_tool;
 	long long wall;
 	pid_t pid;
 	char line[128];
 
-	/* The tool and iw event, both in "sta" (inherited). */
-	char *const tool_argv[] = { (char *)tool_path("ieee80211scan", tool, sizeof(tool)), NULL };
 	/* iw's stdout is a pipe here: line-buffer it or see nothing. */
 	char *const iwev_argv[] = { "/usr/bin/stdbuf", "-oL", "/usr/sbin/iw", "event", NULL };
 
-	ASSERT_EQ(0, bg_tool_start(&scan_tool, tool_argv, "Tracing IEEE80211", 5000))
-		TH_LOG("%s", scan_tool.out);
+	/* The tool and iw event, both in "sta" (inherited). */
+	ASSERT_EQ(0, scan_tool_start(&scan_tool, no_args)) TH_LOG("%s", scan_tool.out);
 	ASSERT_EQ(0, bg_tool_start(&iwev, iwev_argv, "", 300));
 	/* iw event prints nothing once it listens: give it time to. */
 	sleep(2);
@@ -429,27 +534,9 @@ TEST_F_TIMEOUT(wifi, concurrent_scans_on_two_radios, 180)
 
 TEST_F_TIMEOUT(wifi, abort_reported_as_aborted, 180)
 {
-	const char *scan[] = { "iw", "dev", "sta0", "scan", "trigger", NULL };
-	const char *abort_argv[] = { "iw", "dev", "sta0", "scan", "abort", NULL };
 	struct scan_ev *start, *done;
-	long long end;
-	pid_t pid;
 
-	pid = spawn(scan);
-	ASSERT_LT(0, pid);
-	/* Once it is under way. */
-	end = now_ms() + 10000;
-	while (now_ms() < end && !find_ev(&self->l, NETLENS_CMD_SCAN_START_NTF, NULL)) {
-		struct pollfd pfd = { .fd = nl_socket_get_fd(self->l.g.sk), .events = POLLIN };
-
-		if (poll(&pfd, 1, 100) > 0)
-			nl_recvmsgs_default(self->l.g.sk);
-	}
-	ASSERT_NE(NULL, find_ev(&self->l, NETLENS_CMD_SCAN_START_NTF, NULL));
-	usleep(300000);
-	EXPECT_EQ(0, reap(spawn(abort_argv)));
-	listen_for(&self->l, 1, 20000);
-	reap(pid);
+	ASSERT_EQ(0, scan_and_abort(&self->l, "sta0"));
 	start = find_ev(&self->l, NETLENS_CMD_SCAN_START_NTF, self->sta0);
 	done = find_ev(&self->l, NETLENS_CMD_SCAN_DONE_NTF, self->sta0);
 	ASSERT_NE(NULL, start);
@@ -490,6 +577,516 @@ TEST_F_TIMEOUT(wifi, other_namespace_hears_nothing, 180)
 	free(other);
 }
 
+/* ---- the tool's -H, -j and -i, and channel events turned off ------------------ */
+
+/* Scan on sta0 (@f0) and sta1 (@f1) at once; iw's pids, 0 when both exited 0. */
+static int scan_both(pid_t *p0, const unsigned int *f0, int n0,
+		     pid_t *p1, const unsigned int *f1, int n1)
+{
+	int r0, r1;
+
+	*p0 = spawn_scan("sta0", f0, n0);
+	*p1 = spawn_scan("sta1", f1, n1);
+	if (*p0 < 0 || *p1 < 0)
+		return -1;
+	r0 = reap(*p0);
+	r1 = reap(*p1);
+	return r0 || r1 ? -1 : 0;
+}
+
+static const unsigned int f0[] = { 2412, 2437 };
+static const unsigned int f1[] = { 2437, 5180, 5200 };
+
+/* Lowest value of the log2 slot @v falls in, as BCC prints it. */
+static unsigned long long slot_low(unsigned long long v)
+{
+	return v ? 1ULL << (63 - __builtin_clzll(v)) : 0;
+}
+
+/*
+ * Histogram "@title, @iface:" of ieee80211scan -H in BCC's format (header,
+ * then "low -> high : count |bar|" rows), into @counts by slot low value
+ * (@lows[i] has @counts[i], @n entries at most 64).  The number of values
+ * in it; -1 if missing, -2 if a line is not in the format.
+ */
+static long parse_hist(const char *out, const char *title, const char *iface,
+		       unsigned long long *lows, unsigned long long *counts, int *n)
+{
+	static const char header[] = "     msecs               : count    distribution\n";
+	char head[128];
+	const char *p;
+	long total = 0;
+
+	*n = 0;
+	snprintf(head, sizeof(head), "\n%s, %s:\n", title, iface);
+	p = strstr(out, head);
+	if (!p)
+		return -1;
+	p += strlen(head);
+	if (!strncmp(p, "     (none)\n", 12))
+		return 0;
+	if (strncmp(p, header, strlen(header)))
+		return -2;
+	for (p += strlen(header); *p == ' ' && *n < 64; p = strchr(p, '\n') + 1) {
+		unsigned long long lo, hi, c;
+		const char *bar;
+		int used = 0;
+
+		if (sscanf(p, "%llu -> %llu : %llu |%n", &lo, &hi, &c, &used) != 3 || !used)
+			return -2;
+		if (lo != slot_low(lo) || hi != (lo ? 2 * lo - 1 : 0))
+			return -2;
+		/* 40 columns of stars or blanks between the bars. */
+		bar = p + used;
+		if (strspn(bar, "* ") != 40 || strncmp(bar + 40, "|\n", 2))
+			return -2;
+		lows[*n] = lo;
+		counts[(*n)++] = c;
+		total += c;
+	}
+	return total;
+}
+
+/* Slots expected from the events @l heard of @wiphy: durations or dwells. */
+static int expected_hist(struct listener *l, const char *wiphy, bool dwell,
+			 unsigned long long *lows, unsigned long long *counts)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		struct scan_ev *e = &l->ev[i];
+		unsigned long long lo;
+
+		if (wiphy && strcmp(e->wiphy, wiphy))
+			continue;
+		if (dwell && e->cmd == NETLENS_CMD_SCAN_CHANNEL_NTF && !e->offloaded)
+			lo = slot_low(e->dwell_us / 1000);
+		else if (!dwell && e->cmd == NETLENS_CMD_SCAN_DONE_NTF && !e->aborted)
+			lo = slot_low(e->duration_us / 1000);
+		else
+			continue;
+		for (j = 0; j < n && lows[j] != lo; j++)
+			;
+		if (j == n) {
+			lows[n] = lo;
+			counts[n++] = 0;
+		}
+		counts[j]++;
+	}
+	return n;
+}
+
+/* The -H histogram @title of @iface holds exactly what @l heard of @wiphy. */
+static void check_hist(struct __test_metadata *_metadata, const char *out,
+		       struct listener *l, const char *title, const char *iface,
+		       const char *wiphy, bool dwell, long total)
+{
+	unsigned long long lows[64], counts[64], elows[64], ecounts[64];
+	int i, j, n, en;
+
+	EXPECT_EQ(total, parse_hist(out, title, iface, lows, counts, &n))
+		TH_LOG("%s, %s:\n%s", title, iface, out);
+	en = expected_hist(l, wiphy, dwell, elows, ecounts);
+	EXPECT_EQ(en, n) TH_LOG("%s, %s: slots", title, iface);
+	for (i = 0; i < en; i++) {
+		for (j = 0; j < n && lows[j] != elows[i]; j++)
+			;
+		EXPECT_GT(n, j) TH_LOG("%s, %s: no row from %llu", title, iface, elows[i]);
+		if (j < n) {
+			EXPECT_EQ(ecounts[i], counts[j])
+				TH_LOG("%s, %s: row from %llu", title, iface, elows[i]);
+		}
+	}
+}
+
+TEST_F_TIMEOUT(wifi, hist_per_radio_and_total, 240)
+{
+	const char *args[] = { "-H", NULL };
+	struct bg_tool t;
+	pid_t p0, p1;
+	int dw = variant->offloaded ? 0 : 1;	/* hw scans report no dwell */
+
+	ASSERT_EQ(0, scan_tool_start(&t, args)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, scan_both(&p0, f0, 2, &p1, f1, 3));
+	listen_for(&self->l, 2, 30000);
+	ASSERT_EQ(2, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, 10000)) TH_LOG("%s", t.out);
+
+	/* One duration per scan, one dwell per channel visited, in its slot. */
+	check_hist(_metadata, t.out, &self->l, "scan duration", "sta0", self->sta0, false, 1);
+	check_hist(_metadata, t.out, &self->l, "channel dwell", "sta0", self->sta0, true, 2 * dw);
+	check_hist(_metadata, t.out, &self->l, "scan duration", "sta1", self->sta1, false, 1);
+	check_hist(_metadata, t.out, &self->l, "channel dwell", "sta1", self->sta1, true, 3 * dw);
+	/* The module's histograms (kfunc, /dev/netlens): both radios. */
+	check_hist(_metadata, t.out, &self->l, "scan duration", "all interfaces", NULL, false, 2);
+	check_hist(_metadata, t.out, &self->l, "channel dwell", "all interfaces", NULL, true, 5 * dw);
+	EXPECT_EQ(6, count_lines_affix(t.out, "", ":")) TH_LOG("%s", t.out);
+	EXPECT_EQ(NULL, strstr(t.out, "failed")) TH_LOG("%s", t.out);
+}
+
+/* -H alone (no netlink subscriber) and -H -i: that interface's only. */
+TEST_F_TIMEOUT(wifi, hist_one_interface_without_subscribers, 240)
+{
+	const char *args[] = { "-H", "-i", "sta1", NULL };
+	unsigned long long lows[64], counts[64];
+	struct bg_tool t;
+	pid_t p0, p1;
+	int n;
+
+	listener_close(&self->l);
+	ASSERT_EQ(0, scan_tool_start(&t, args)) TH_LOG("%s", t.out);
+	EXPECT_EQ(0, scan_both(&p0, f0, 2, &p1, f1, 3));
+	/* iw only triggered them: a scan takes well under a second here. */
+	sleep(3);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, 10000)) TH_LOG("%s", t.out);
+	EXPECT_EQ(1, parse_hist(t.out, "scan duration", "sta1", lows, counts, &n))
+		TH_LOG("%s", t.out);
+	EXPECT_EQ(variant->offloaded ? 0 : 3,
+		  parse_hist(t.out, "channel dwell", "sta1", lows, counts, &n))
+		TH_LOG("%s", t.out);
+	EXPECT_EQ(2, count_lines_affix(t.out, "", ":")) TH_LOG("%s", t.out);
+	EXPECT_EQ(NULL, strstr(t.out, "sta0")) TH_LOG("%s", t.out);
+	EXPECT_EQ(NULL, strstr(t.out, "all interfaces")) TH_LOG("%s", t.out);
+}
+
+/* ---- a strict little JSON checker, enough for the tool's lines ---------------- */
+
+static const char *json_value(const char *p);
+
+static const char *json_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	int i;
+
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		if ((unsigned char)*p < 0x20)	/* control, newline, end */
+			return NULL;
+		if (*p == '\\') {
+			p++;
+			if (*p == 'u') {
+				for (i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p[i]))
+						return NULL;
+				p += 4;
+			} else if (!*p || !strchr("\"\\/bfnrt", *p)) {
+				return NULL;
+			}
+		}
+		p++;
+	}
+	return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+	if (*p == '-')
+		p++;
+	if (!isdigit((unsigned char)*p) || (*p == '0' && isdigit((unsigned char)p[1])))
+		return NULL;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		if (!isdigit((unsigned char)*++p))
+			return NULL;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return p;
+}
+
+/* An object or array at @p; past its end or NULL. */
+static const char *json_seq(const char *p, char close, bool object)
+{
+	p = json_ws(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (object) {
+			p = json_string(p);
+			if (!p)
+				return NULL;
+			p = json_ws(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = json_value(json_ws(p));
+		if (!p)
+			return NULL;
+		p = json_ws(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+		p = json_ws(p);
+	}
+}
+
+static const char *json_value(const char *p)
+{
+	if (*p == '{')
+		return json_seq(p, '}', true);
+	if (*p == '[')
+		return json_seq(p, ']', false);
+	if (*p == '"')
+		return json_string(p);
+	if (!strncmp(p, "true", 4) || !strncmp(p, "null", 4))
+		return p + 4;
+	if (!strncmp(p, "false", 5))
+		return p + 5;
+	return json_number(p);
+}
+
+/* @line, up to its newline, is one JSON object and nothing else. */
+static bool json_line_ok(const char *line)
+{
+	const char *end = *line == '{' ? json_value(line) : NULL;
+
+	return end && (*end == '\n' || !*end);
+}
+
+/* Member @key of the object @line, as JSON text ("\"iw\"", 12, true); or "". */
+static const char *json_get(const char *line, const char *key, char *val, size_t len)
+{
+	size_t klen = strlen(key);
+	const char *p = json_ws(line + 1), *k, *v;
+
+	val[0] = '\0';
+	while (*p == '"') {
+		k = p;
+		p = json_string(p);
+		if (!p)
+			break;
+		p = json_ws(p);
+		if (*p++ != ':')
+			break;
+		v = json_ws(p);
+		p = json_value(v);
+		if (!p)
+			break;
+		if ((size_t)(p - v) < len && !strncmp(k + 1, key, klen) && k[klen + 1] == '"') {
+			snprintf(val, len, "%.*s", (int)(p - v), v);
+			break;
+		}
+		p = json_ws(p);
+		if (*p != ',')
+			break;
+		p = json_ws(p + 1);
+	}
+	return val;
+}
+
+/* Expect member @key of @line to be @fmt... (JSON text). */
+#define EXPECT_JSON(line, key, fmt, ...) do {					\
+	char _want[128], _got[128];						\
+	snprintf(_want, sizeof(_want), fmt, ##__VA_ARGS__);			\
+	EXPECT_STREQ(_want, json_get(line, key, _got, sizeof(_got)))		\
+		TH_LOG("%s in %.*s", key, (int)strcspn(line, "\n"), line);	\
+} while (0)
+
+/* The tool's JSON line for event @e, a scan of @wiphy on @iface. */
+static void check_json_line(struct __test_metadata *_metadata, const char *line,
+			    const struct scan_ev *e, const char *iface)
+{
+	static const char *const names[] = {
+		[NETLENS_CMD_SCAN_START_NTF] = "start",
+		[NETLENS_CMD_SCAN_CHANNEL_NTF] = "channel",
+		[NETLENS_CMD_SCAN_DONE_NTF] = "done",
+	};
+	char val[32];
+
+	EXPECT_JSON(line, "event", "\"%s\"", names[e->cmd]);
+	EXPECT_JSON(line, "iface", "\"%s\"", iface);
+	EXPECT_JSON(line, "wiphy", "\"%s\"", e->wiphy);
+	EXPECT_JSON(line, "ifindex", "%d", e->ifindex);
+	EXPECT_JSON(line, "scan_id", "%llu", (unsigned long long)e->id);
+	EXPECT_JSON(line, "offloaded", "%s", e->offloaded ? "true" : "false");
+	/* "HH:MM:SS" */
+	json_get(line, "time", val, sizeof(val));
+	EXPECT_EQ(10, strlen(val)) TH_LOG("time %s", val);
+	switch (e->cmd) {
+	case NETLENS_CMD_SCAN_START_NTF:
+		EXPECT_JSON(line, "pid", "%u", e->pid);
+		EXPECT_JSON(line, "comm", "\"%s\"", e->comm);
+		EXPECT_JSON(line, "n_channels", "%u", e->n_channels);
+		EXPECT_JSON(line, "n_ssids", "%u", e->n_ssids);
+		break;
+	case NETLENS_CMD_SCAN_CHANNEL_NTF:
+		EXPECT_JSON(line, "band", "\"%s\"", e->band == NL80211_BAND_2GHZ ? "2GHz" :
+			    e->band == NL80211_BAND_5GHZ ? "5GHz" : "6GHz");
+		EXPECT_JSON(line, "freq", "%u", e->freq);
+		EXPECT_JSON(line, "beacon_found", "%u", e->beacon_found);
+		EXPECT_JSON(line, "dwell_us", "%llu", (unsigned long long)e->dwell_us);
+		EXPECT_JSON(line, "bss", "%u", e->bss);
+		break;
+	default:
+		EXPECT_JSON(line, "duration_us", "%llu", (unsigned long long)e->duration_us);
+		EXPECT_JSON(line, "duration_ms", "%llu",
+			    (unsigned long long)e->duration_us / 1000);
+		EXPECT_JSON(line, "channels", "%u", e->visited);
+		EXPECT_JSON(line, "bss", "%u", e->bss);
+		EXPECT_JSON(line, "aborted", "%s", e->aborted ? "true" : "false");
+	}
+}
+
+TEST_F_TIMEOUT(wifi, json_lines_match_scans, 240)
+{
+	const char *args[] = { "-j", NULL };
+	struct scan_ev *start, *done;
+	const char *line;
+	struct bg_tool t;
+	int i, k;
+	pid_t pid;
+
+	ASSERT_EQ(0, scan_tool_start(&t, args)) TH_LOG("%s", t.out);
+	/* A scan that completes, then one aborted. */
+	pid = spawn_scan("sta0", scan_freqs, N_FREQS);
+	ASSERT_LT(0, pid);
+	listen_for(&self->l, 1, 30000);
+	EXPECT_EQ(0, reap(pid));
+	ASSERT_EQ(0, scan_and_abort(&self->l, "sta0"));
+	ASSERT_EQ(2, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, 10000)) TH_LOG("%s", t.out);
+
+	start = find_ev(&self->l, NETLENS_CMD_SCAN_START_NTF, self->sta0);
+	done = find_ev(&self->l, NETLENS_CMD_SCAN_DONE_NTF, self->sta0);
+	ASSERT_NE(NULL, start);
+	ASSERT_NE(NULL, done);
+	EXPECT_EQ(pid, start->pid);
+	EXPECT_STREQ("iw", start->comm);
+	EXPECT_EQ(N_FREQS, start->n_channels);
+	EXPECT_EQ(0, done->aborted);
+	EXPECT_EQ(1, self->l.ev[self->l.n - 1].aborted);
+
+	/* Every line JSON (bar the banner on stderr), one per event, in order. */
+	EXPECT_EQ(1, count_lines(t.out, "Tracing IEEE80211 SSID scans. Hit Ctrl-C to end."));
+	for (line = t.out, k = 0; *line; line += strcspn(line, "\n") + !!line[strcspn(line, "\n")]) {
+		if (!strncmp(line, "Tracing IEEE80211", 17))
+			continue;
+		EXPECT_TRUE(json_line_ok(line)) TH_LOG("not JSON: %.*s",
+						       (int)strcspn(line, "\n"), line);
+		if (k < self->l.n)
+			check_json_line(_metadata, line, &self->l.ev[k], "sta0");
+		k++;
+	}
+	EXPECT_EQ(self->l.n, k) TH_LOG("%s", t.out);
+	for (i = 0; i < N_FREQS; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), "\"freq\":%u,", scan_freqs[i]);
+		EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("%s", t.out);
+	}
+	EXPECT_NE(NULL, strstr(t.out, "\"event\":\"done\"")) TH_LOG("%s", t.out);
+	EXPECT_NE(NULL, strstr(t.out, "\"aborted\":true}")) TH_LOG("%s", t.out);
+	EXPECT_NE(NULL, strstr(t.out, "\"aborted\":false}")) TH_LOG("%s", t.out);
+}
+
+/* Events of sta1 only, by interface or by radio; nothing of sta0 scanning too. */
+TEST_F_TIMEOUT(wifi, interface_filter, 240)
+{
+	const char *by_if[] = { "-i", "sta1", NULL };
+	const char *by_phy[] = { "-i", self->sta1, NULL };
+	struct bg_tool *t = calloc(2, sizeof(*t));
+	char line[128];
+	pid_t p0, p1;
+	int i;
+
+	ASSERT_NE(NULL, t);
+	ASSERT_EQ(0, scan_tool_start(&t[0], by_if)) TH_LOG("%s", t[0].out);
+	ASSERT_EQ(0, scan_tool_start(&t[1], by_phy)) TH_LOG("%s", t[1].out);
+	EXPECT_EQ(0, scan_both(&p0, f0, 2, &p1, f1, 3));
+	listen_for(&self->l, 2, 30000);
+	ASSERT_EQ(2, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
+	for (i = 0; i < 2; i++) {
+		const char *out = t[i].out;
+
+		EXPECT_EQ(0, bg_tool_stop(&t[i], SIGINT, 10000));
+		snprintf(line, sizeof(line), "scan started (on-CPU PID %d, iw)", p1);
+		EXPECT_EQ(1, count_lines_affix(out, "", line)) TH_LOG("%s", out);
+		EXPECT_EQ(1, count_lines_affix(out, "", "channel 2GHz freq 2437: beacon_found 1"));
+		EXPECT_EQ(1, count_lines_affix(out, "", "channel 5GHz freq 5180: beacon_found 1"));
+		EXPECT_EQ(1, count_lines_affix(out, "", "channel 5GHz freq 5200: beacon_found 0"));
+		EXPECT_EQ(1, count_lines_affix(out, "", " ms"));
+		/* The banner and those five: nothing of sta0's scan. */
+		EXPECT_EQ(6, count_lines_affix(out, "", "")) TH_LOG("%s", out);
+		snprintf(line, sizeof(line), "PID %d,", p0);
+		EXPECT_EQ(NULL, strstr(out, line)) TH_LOG("%s", out);
+		EXPECT_EQ(NULL, strstr(out, "freq 2412")) TH_LOG("%s", out);
+	}
+	free(t);
+}
+
+TEST_F(wifi, interface_filter_unknown_interface)
+{
+	char tool[512], out[4096];
+
+	tool_path("ieee80211scan", tool, sizeof(tool));
+	/* In another namespace: not here. */
+	/* timeout: a tool that accepts them would trace on and on. */
+	EXPECT_EQ(1, run_cmd(out, sizeof(out), "timeout 10 %s -i oth0 2>&1", tool));
+	EXPECT_STREQ("ieee80211scan: no interface 'oth0' in this network namespace\n", out);
+	EXPECT_EQ(1, run_cmd(out, sizeof(out), "timeout 10 %s -i lo 2>&1", tool));
+	EXPECT_STREQ("ieee80211scan: 'lo' is not an 802.11 interface\n", out);
+	EXPECT_EQ(1, run_cmd(out, sizeof(out), "timeout 10 %s -i phy999 2>&1", tool));
+	EXPECT_STREQ("ieee80211scan: no interface 'phy999' in this network namespace\n", out);
+	/* The BPF path knows interfaces, not radios. */
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "timeout 10 %s -H -i %s 2>&1", tool, self->sta0));
+	EXPECT_NE(NULL, strstr(out, "-H -i takes an interface")) TH_LOG("%s", out);
+}
+
+/* SET_CONFIG channel-events 0: start and done only, back with 1. */
+TEST_F_TIMEOUT(wifi, channel_events_off, 240)
+{
+	const char *no_args[] = { NULL };
+	const char *first_chan, *second_start;
+	struct scan_ev *done;
+	struct bg_tool t;
+	pid_t pid;
+
+	ASSERT_EQ(0, set_channel_events(0));
+	ASSERT_EQ(0, scan_tool_start(&t, no_args)) TH_LOG("%s", t.out);
+	pid = spawn_scan("sta0", scan_freqs, N_FREQS);
+	ASSERT_LT(0, pid);
+	listen_for(&self->l, 1, 30000);
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(1, count_cmd(&self->l, NETLENS_CMD_SCAN_START_NTF));
+	EXPECT_EQ(0, count_cmd(&self->l, NETLENS_CMD_SCAN_CHANNEL_NTF));
+	ASSERT_EQ(1, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
+	/* The scan itself is still followed. */
+	done = find_ev(&self->l, NETLENS_CMD_SCAN_DONE_NTF, self->sta0);
+	ASSERT_NE(NULL, done);
+	EXPECT_EQ(N_FREQS, done->visited);
+	EXPECT_LE(2, done->bss);
+
+	/* On again: the same scan gets its channels. */
+	ASSERT_EQ(0, set_channel_events(1));
+	pid = spawn_scan("sta0", scan_freqs, N_FREQS);
+	ASSERT_LT(0, pid);
+	listen_for(&self->l, 2, 30000);
+	EXPECT_EQ(0, reap(pid));
+	EXPECT_EQ(N_FREQS, count_cmd(&self->l, NETLENS_CMD_SCAN_CHANNEL_NTF));
+	ASSERT_EQ(2, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
+
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, 10000)) TH_LOG("%s", t.out);
+	EXPECT_EQ(2, count_lines_affix(t.out, "", "iw)")) TH_LOG("%s", t.out);
+	EXPECT_EQ(2, count_lines_affix(t.out, "", " ms")) TH_LOG("%s", t.out);
+	EXPECT_EQ(N_FREQS + 5, count_lines_affix(t.out, "", "")) TH_LOG("%s", t.out);
+	/* The channel lines all come after the second start. */
+	first_chan = strstr(t.out, "scanning channel");
+	second_start = strstr(t.out, "scan started");
+	second_start = second_start ? strstr(second_start + 1, "scan started") : NULL;
+	ASSERT_NE(NULL, first_chan) TH_LOG("%s", t.out);
+	ASSERT_NE(NULL, second_start) TH_LOG("%s", t.out);
+	EXPECT_LT(second_start, first_chan) TH_LOG("%s", t.out);
+}
+
 /* ---- configuration and bad input (no radios needed) -------------------------- */
 
 FIXTURE(cfg) {
@@ -510,25 +1107,6 @@ FIXTURE_TEARDOWN(cfg)
 {
 	if (self->g.sk)
 		netlens_genl_close(&self->g);
-}
-
-/* SET_CONFIG with @type carrying @len bytes of @val (-1: no attribute). */
-static int set_config(struct netlens_genl *g, int type, const void *val,
-		      int len, char *ack, size_t acklen)
-{
-	struct nl_msg *msg = nlmsg_alloc();
-	int ret;
-
-	if (!msg)
-		return -ENOMEM;
-	genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, g->family, 0, NLM_F_REQUEST,
-		    NETLENS_CMD_SCAN_SET_CONFIG, NETLENS_GENL_VERSION);
-	if (type >= 0)
-		nla_put(msg, type, len, val);
-	ret = netlens_genl_request(g, NETLENS_CMD_SCAN_SET_CONFIG, msg, NULL,
-				   NULL, ack, acklen);
-	nlmsg_free(msg);
-	return ret;
 }
 
 TEST_F(cfg, valid_config_accepted)
@@ -626,13 +1204,27 @@ TEST(tool_bad_arguments_usage)
 	EXPECT_NE(NULL, strstr(out, "no interface 'nosuchif0'")) TH_LOG("%s", out);
 }
 
-/* Last: nothing went wrong in the kernel while radios came and went. */
-TEST(no_kernel_warnings)
+/*
+ * Last: nothing went wrong in the kernel while radios came and went.  The
+ * harness runs every TEST() before the first fixture and fixtures in the
+ * order declared, so this needs a fixture of its own, declared last.
+ */
+FIXTURE(after_all) {};
+
+FIXTURE_SETUP(after_all)
+{
+	if (!netlens_loaded())
+		SETUP_SKIP("netlens.ko not loaded (the guests test it)");
+}
+
+FIXTURE_TEARDOWN(after_all)
+{
+}
+
+TEST_F(after_all, no_kernel_warnings)
 {
 	char out[8192];
 
-	if (!netlens_loaded())
-		SKIP(return, "netlens.ko not loaded (the guests test it)");
 	run_cmd(out, sizeof(out), "dmesg | grep -E 'WARNING|BUG|Call Trace|netlens:' | grep -v 'taints kernel\\|signature and/or required key missing'");
 	EXPECT_STREQ("", out);
 }
