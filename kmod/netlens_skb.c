@@ -27,6 +27,7 @@
 #include <linux/atomic.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
+#include <linux/log2.h>
 #include <linux/ftrace.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -205,16 +206,51 @@ enum netlens_addr_kind {
 
 /*
  * What an address means, looked up in kallsyms once per address (there
- * are few) and remembered; the kinds never share an address.
+ * are few) and remembered; the kinds never share an address.  Every skb
+ * asks this a few times, so the table is open-addressed from the
+ * address's hash: a lookup usually reads one slot.
  */
-static u8 netlens_addr_class(unsigned long addr, enum netlens_addr_kind kind)
+/* First sight of @addr: classify it by name and remember it. */
+static noinline u8 netlens_addr_learn(unsigned long addr,
+				      enum netlens_addr_kind kind,
+				      unsigned int start)
 {
 	char name[KSYM_SYMBOL_LEN];
 	u8 value;
 	int i;
 
+	sprint_symbol_no_offset(name, addr);
+	strreplace(name, ' ', '\0');	/* "name [module]" */
+	value = kind == ADDR_HOOKED_FN ? netlens_fn_of_symbol(name) :
+		netlens_path_of_symbol(name, kind == ADDR_NAPI_SITE);
+
 	for (i = 0; i < NETLENS_SITES; i++) {
-		struct netlens_site *site = &nl_skb.sites[i];
+		struct netlens_site *site =
+			&nl_skb.sites[(start + i) & (NETLENS_SITES - 1)];
+
+		if (!READ_ONCE(site->addr) && !cmpxchg(&site->addr, 0, addr)) {
+			/* Publish the value after the address is claimed. */
+			smp_store_release(&site->path_plus_one, value + 1);
+			break;
+		}
+		if (READ_ONCE(site->addr) == addr)
+			break;
+	}
+	return value;
+}
+
+/*
+ * The hot half: no symbol buffer on this stack, which the kernel's
+ * automatic variable initialisation would zero on every call.
+ */
+static u8 netlens_addr_class(unsigned long addr, enum netlens_addr_kind kind)
+{
+	unsigned int start = hash_long(addr, ilog2(NETLENS_SITES));
+	int i;
+
+	for (i = 0; i < NETLENS_SITES; i++) {
+		struct netlens_site *site =
+			&nl_skb.sites[(start + i) & (NETLENS_SITES - 1)];
 		unsigned long cur = READ_ONCE(site->addr);
 
 		if (cur == addr) {
@@ -228,24 +264,7 @@ static u8 netlens_addr_class(unsigned long addr, enum netlens_addr_kind kind)
 		if (!cur)
 			break;
 	}
-
-	sprint_symbol_no_offset(name, addr);
-	strreplace(name, ' ', '\0');	/* "name [module]" */
-	value = kind == ADDR_HOOKED_FN ? netlens_fn_of_symbol(name) :
-		netlens_path_of_symbol(name, kind == ADDR_NAPI_SITE);
-
-	for (i = 0; i < NETLENS_SITES; i++) {
-		struct netlens_site *site = &nl_skb.sites[i];
-
-		if (!READ_ONCE(site->addr) && !cmpxchg(&site->addr, 0, addr)) {
-			/* Publish the value after the address is claimed. */
-			smp_store_release(&site->path_plus_one, value + 1);
-			break;
-		}
-		if (READ_ONCE(site->addr) == addr)
-			break;
-	}
-	return value;
+	return netlens_addr_learn(addr, kind, start);
 }
 
 static u8 netlens_classify(unsigned long addr, bool napi)
