@@ -9,6 +9,11 @@
 #                                      ap5  (hostapd, 5 GHz channel 36, 5180 MHz)
 #                               sta:   sta0, sta1 (up, for scanning)
 #                               other: oth0 (up)
+#   wifi_env.sh ap6           after up: ap5's radio becomes a 6 GHz access
+#                             point instead (op_class 131 channel 1, 5955 MHz,
+#                             802.11ax and WPA3-SAE as 6 GHz requires), the
+#                             regulatory domain DE (US allows 6 GHz only
+#                             passive: no access point there)
 #   wifi_env.sh down          stop hostapd, delete the namespaces, unload
 #                             mac80211_hwsim, mac80211 and cfg80211
 set -euo pipefail
@@ -27,7 +32,7 @@ down() {
 	# Deleting a namespace hands its radios back asynchronously.
 	for _ in $(seq 50); do
 		rmmod mac80211_hwsim 2>/dev/null && break
-		lsmod | grep -q '^mac80211_hwsim' || break
+		grep -q '^mac80211_hwsim ' /proc/modules || break
 		sleep 0.1
 	done
 	rmmod mac80211 2>/dev/null || true
@@ -58,6 +63,14 @@ hostapd_wait() {	# NAME
 	return 1
 }
 
+reg_set() {	# COUNTRY: set the regulatory domain, wait until in force
+	iw reg set "$1"
+	for _ in $(seq 50); do
+		[[ $(iw reg get) == *"country $1:"* ]] && break
+		sleep 0.1
+	done
+}
+
 up() {
 	local channels=$1 i phy iface
 	local names=(ap24 ap5 sta0 sta1 oth0) nss=(ap ap sta sta other)
@@ -80,10 +93,7 @@ up() {
 	done
 	[ "$i" = 5 ] || { echo "wifi_env: expected 5 radios, found $i" >&2; return 1; }
 	# The US domain must be in force before a 5 GHz AP may start.
-	for _ in $(seq 50); do
-		iw reg get | grep -q 'country US' && break
-		sleep 0.1
-	done
+	reg_set US
 	ip netns exec ap ip link set ap24 up
 	ip netns exec ap ip link set ap5 up
 	hostapd_start ap24 ap24 hw_mode=g channel=6
@@ -95,8 +105,24 @@ up() {
 	hostapd_wait ap5
 }
 
+ap6() {
+	local pid
+	pid=$(cat "$RUN/ap5.pid")
+	kill "$pid"
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 0.1
+	done
+	rm -f "$RUN/ap5.pid"
+	reg_set DE
+	hostapd_start ap6 ap5 hw_mode=a op_class=131 channel=1 country_code=DE \
+		ieee80211ax=1 wpa=2 wpa_key_mgmt=SAE rsn_pairwise=CCMP ieee80211w=2 \
+		sae_password=netlens-test sae_pwe=1
+	hostapd_wait ap6
+}
+
 case ${1:-} in
 up) up "${2:-1}" ;;
+ap6) ap6 ;;
 down) down ;;
-*) echo "usage: $0 up CHANNELS | down" >&2; exit 2 ;;
+*) echo "usage: $0 up CHANNELS | ap6 | down" >&2; exit 2 ;;
 esac

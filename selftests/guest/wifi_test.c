@@ -414,8 +414,10 @@ static void check_scan(struct __test_metadata *_metadata, struct listener *l,
 		if (!offloaded && nchan < nfreq) {
 			EXPECT_EQ(freqs[nchan], e->freq) TH_LOG("channel event %d", nchan);
 		}
-		EXPECT_EQ(e->freq < 3000 ? NL80211_BAND_2GHZ : NL80211_BAND_5GHZ, e->band);
-		if (e->freq == 2437 || e->freq == 5180) {
+		EXPECT_EQ(e->freq < 3000 ? NL80211_BAND_2GHZ :
+			  e->freq < 5950 ? NL80211_BAND_5GHZ : NL80211_BAND_6GHZ, e->band);
+		/* The access points' channels (5955: wifi_env.sh ap6). */
+		if (e->freq == 2437 || e->freq == 5180 || e->freq == 5955) {
 			EXPECT_EQ(1, e->beacon_found) TH_LOG("freq %u", e->freq);
 			EXPECT_LE(1, e->bss) TH_LOG("freq %u", e->freq);
 		} else {
@@ -1085,6 +1087,30 @@ TEST_F_TIMEOUT(wifi, channel_events_off, 240)
 	ASSERT_NE(NULL, first_chan) TH_LOG("%s", t.out);
 	ASSERT_NE(NULL, second_start) TH_LOG("%s", t.out);
 	EXPECT_LT(second_start, first_chan) TH_LOG("%s", t.out);
+}
+
+/* A 6 GHz access point: its channel reported as such, with its beacon. */
+TEST_F_TIMEOUT(wifi, six_ghz_channel, 180)
+{
+	static const unsigned int f6[] = { 2437, 5955 };
+	const char *no_args[] = { NULL };
+	char script[512], out[8192];
+	struct bg_tool t;
+	long long wall;
+	pid_t pid;
+
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "%s ap6 2>&1",
+			     env_script(script, sizeof(script)))) TH_LOG("%s", out);
+	ASSERT_EQ(0, scan_tool_start(&t, no_args)) TH_LOG("%s", t.out);
+	pid = spawn_scan("sta0", f6, 2);
+	ASSERT_LT(0, pid);
+	listen_for(&self->l, 1, 30000);
+	EXPECT_EQ(0, reap(pid));
+	check_scan(_metadata, &self->l, self->sta0, pid, f6, 2, 2, variant->offloaded, &wall);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, 10000)) TH_LOG("%s", t.out);
+	EXPECT_EQ(1, count_lines_affix(t.out, "", "scanning channel 6GHz freq 5955: beacon_found 1"))
+		TH_LOG("%s", t.out);
+	EXPECT_EQ(1, count_lines_affix(t.out, "", "scanning channel 2GHz freq 2437: beacon_found 1"));
 }
 
 /* ---- configuration and bad input (no radios needed) -------------------------- */
