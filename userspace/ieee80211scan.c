@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -408,6 +409,9 @@ static void print_hist(const char *title, const char *iface, const char *kind,
 	hist_print_log2(stdout, slots, NETLENS_HIST_SLOTS, "msecs");
 }
 
+/* Held by the one -H run that feeds the module's histograms. */
+#define HIST_LOCK "/run/netlens-ieee80211scan-H.lock"
+
 static int run_hist(void)
 {
 	static const unsigned int ids[2] = {
@@ -418,7 +422,7 @@ static int run_hist(void)
 	struct netlens_hist before[2], after[2];
 	struct ieee80211scan_bpf *skel;
 	struct radio_key key, next;
-	int fd, err, k, i, n, map;
+	int fd, err, k, i, n, map, lock;
 	int ifs[64], nifs = 0;
 	char msg[256];
 
@@ -432,15 +436,29 @@ static int run_hist(void)
 		fprintf(stderr, "ieee80211scan: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so -H cannot attach (README: No BTF)\n");
 		return 1;
 	}
+	/*
+	 * Each -H run's BPF program adds every scan to the module's shared
+	 * histograms: two at once would count each scan twice.
+	 */
+	lock = open(HIST_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB)) {
+		fprintf(stderr, "ieee80211scan: another ieee80211scan -H is adding to netlens's scan histograms (%s is locked): run one at a time\n",
+			HIST_LOCK);
+		if (lock >= 0)
+			close(lock);
+		return 1;
+	}
 	fd = netlens_dev_open(O_RDONLY, msg, sizeof(msg));
 	if (fd < 0) {
 		fprintf(stderr, "ieee80211scan: %s\n", msg);
+		close(lock);
 		return 1;
 	}
 	skel = ieee80211scan_bpf__open_and_load();
 	if (!skel) {
 		report_bpf_failure("ieee80211scan", "load the BPF program", -errno);
 		close(fd);
+		close(lock);
 		return 1;
 	}
 	err = ieee80211scan_bpf__attach(skel);
@@ -503,6 +521,7 @@ out_dev:
 out:
 	ieee80211scan_bpf__destroy(skel);
 	close(fd);
+	close(lock);
 	return err ? 1 : 0;
 }
 

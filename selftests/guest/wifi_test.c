@@ -1216,6 +1216,29 @@ TEST(unprivileged_may_listen_not_configure)
 	EXPECT_EQ(0, WEXITSTATUS(status));
 }
 
+/* The module's histograms are shared: a second -H would count twice. */
+TEST(hist_one_run_at_a_time)
+{
+	char tool[512], out[4096];
+	char *argv[] = { tool, "-H", NULL };
+	struct bg_tool *t = calloc(1, sizeof(*t));
+
+	ASSERT_NE(NULL, t);
+	if (!netlens_loaded())
+		SKIP(return, "netlens.ko not loaded (the guests test it)");
+	ASSERT_NE(NULL, tool_path("ieee80211scan", tool, sizeof(tool)));
+	ASSERT_EQ(0, bg_tool_start(t, argv, "Tracing IEEE80211 scan durations", 10000))
+		TH_LOG("%s", t->out);
+	EXPECT_EQ(1, run_cmd(out, sizeof(out), "timeout 10 %s -H 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "another ieee80211scan -H")) TH_LOG("%s", out);
+	EXPECT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+	/* The lock goes with the run that held it. */
+	EXPECT_EQ(0, bg_tool_start(t, argv, "Tracing IEEE80211 scan durations", 10000))
+		TH_LOG("%s", t->out);
+	EXPECT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+	free(t);
+}
+
 TEST(tool_bad_arguments_usage)
 {
 	char tool[512], out[4096];
