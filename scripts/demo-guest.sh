@@ -29,3 +29,14 @@ sleep 1
 "${NETLENS_BUILD:-build}/bench/skbload" 5000 >/dev/null
 wait
 step "$BIN/netlensctl" skb
+# Records: skbs that lived 200 ms or more, one line each, through /dev/netlens
+echo
+printf '\033[1m$ %s\033[0m\n' "skblife -L 200ms   (5 datagrams left unread for 500 ms)"
+"$BIN/skblife" -L 200ms -u &
+pid=$!
+sleep 1
+"${NETLENS_BUILD:-build}/bench/skbload" -H 500 5
+sleep 1.5
+kill -INT "$pid"
+wait "$pid"
+step "$BIN/netlensctl" ring

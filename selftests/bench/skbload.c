@@ -6,6 +6,9 @@
  * (instruction-counted under vmtest.sh -i, so runs repeat).
  *
  * usage: skbload [COUNT]
+ *        skbload -H MS COUNT   send COUNT datagrams, leave them unread for
+ *                              MS milliseconds, then read them: skbs with a
+ *                              known lifetime (the demo's skblife -L)
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -117,9 +120,43 @@ static double tcp_pps(int count)
 	return count / t0;
 }
 
+static void hold_datagrams(int ms, int count)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(17102) };
+	char buf[64] = {};
+	int s, r, i;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	r = socket(AF_INET, SOCK_DGRAM, 0);
+	if (bind(r, (void *)&a, sizeof(a)))
+		die("bind udp");
+	s = socket(AF_INET, SOCK_DGRAM, 0);
+	for (i = 0; i < count; i++)
+		if (sendto(s, buf, sizeof(buf), 0, (void *)&a, sizeof(a)) < 0)
+			die("sendto");
+	usleep(ms * 1000);
+	for (i = 0; i < count; i++)
+		if (recv(r, buf, sizeof(buf), 0) < 0)
+			die("recv");
+	close(s);
+	close(r);
+}
+
 int main(int argc, char **argv)
 {
 	int count = argc > 1 ? atoi(argv[1]) : 20000;
+
+	if (argc == 4 && !strcmp(argv[1], "-H")) {
+		int ms = atoi(argv[2]);
+
+		count = atoi(argv[3]);
+		if (ms <= 0 || ms > 60000 || count <= 0 || count > 100) {
+			fprintf(stderr, "usage: skbload -H MS(1-60000) COUNT(1-100)\n");
+			return 2;
+		}
+		hold_datagrams(ms, count);
+		return 0;
+	}
 
 	if (count <= 0 || count > 10000000) {
 		fprintf(stderr, "usage: skbload [COUNT 1-10000000]\n");
