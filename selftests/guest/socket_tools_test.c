@@ -974,19 +974,27 @@ TEST(tcpcount_json)
  * header is bpftrace's "@[dev]: " (with its trailing space) on a line of
  * its own, the histogram ends at an empty line.
  */
-static long lhist_bucket(const char *out, const char *dev, const char *label, char *row,
-			 size_t rowlen)
+/* The rows of @dev's "@[dev]: " block in @out, up to *@end; NULL if none. */
+static const char *lhist_block(const char *out, const char *dev, const char **end)
 {
 	char head[64];
-	const char *p, *end;
+	const char *p;
 
 	snprintf(head, sizeof(head), "\n@[%s]: \n", dev);
 	p = strstr(out, head);
 	if (!p)
-		return -1;
+		return NULL;
 	p += strlen(head);
-	end = strstr(p, "\n\n");
-	if (!end)
+	*end = strstr(p, "\n\n");
+	return *end ? p : NULL;
+}
+
+static long lhist_bucket(const char *out, const char *dev, const char *label, char *row,
+			 size_t rowlen)
+{
+	const char *end, *p = lhist_block(out, dev, &end);
+
+	if (!p)
 		return -1;
 	while (p && (!end || p < end)) {
 		const char *eol = strchr(p, '\n');
@@ -1009,19 +1017,14 @@ static long lhist_bucket(const char *out, const char *dev, const char *label, ch
  */
 static int lhist_rows_check(const char *out, const char *dev, char *bad, size_t badlen)
 {
-	char head[64], label[32], want[128], got[128];
+	char label[32], want[128], got[128];
 	long counts[130], max = 0, first = -1, b;
 	const char *p, *end, *eol;
 	int n = 0, i, bar;
 
-	snprintf(head, sizeof(head), "\n@[%s]: \n", dev);
 	snprintf(bad, badlen, "no \"@[%s]: \" block ending in an empty line", dev);
-	p = strstr(out, head);
+	p = lhist_block(out, dev, &end);
 	if (!p)
-		return -1;
-	p += strlen(head);
-	end = strstr(p, "\n\n");
-	if (!end)
 		return -1;
 	for (; p <= end && n < 130; p = eol + 1, n++) {
 		eol = strchr(p, '\n');
@@ -1038,7 +1041,7 @@ static int lhist_rows_check(const char *out, const char *dev, char *bad, size_t 
 	}
 	if (!n || !counts[0] || !counts[n - 1])
 		return -1;
-	for (i = 0, p = strstr(out, head) + strlen(head); i < n; i++, p = eol + 1) {
+	for (i = 0, p = lhist_block(out, dev, &end); i < n; i++, p = eol + 1) {
 		eol = strchr(p, '\n');
 		snprintf(got, sizeof(got), "%.*s", (int)(eol - p), p);
 		if (first + i == 128)
