@@ -19,8 +19,8 @@ const volatile bool filter_comm = false;	/* -c: allocating task's comm */
 const volatile char targ_comm[16] = {};
 const volatile __u64 min_age_ns = 0;	/* -L: stream lifetimes this long */
 
-/* -L: records the ring had no room for (the kfunc counts them too). */
-__u64 records_full = 0;
+/* -L: lifetimes netlens_record_emit() did not take (ring full). */
+__u64 records_not_emitted = 0;
 
 /* -c only: skbs allocated by a task named targ_comm (the cost of -c). */
 struct {
@@ -91,7 +91,7 @@ static __always_inline int emit_lifetime(__u64 age_ns, unsigned int truesize,
 	rec.free_path = free_path;
 	bpf_get_current_comm(rec.free_comm, sizeof(rec.free_comm));
 	if (netlens_record_emit(NETLENS_RECORD_SKB_LIFETIME, &rec, sizeof(rec)))
-		__sync_fetch_and_add(&records_full, 1);
+		__sync_fetch_and_add(&records_not_emitted, 1);
 	return 0;
 }
 

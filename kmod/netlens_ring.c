@@ -61,12 +61,21 @@ static DECLARE_WAIT_QUEUE_HEAD(netlens_ring_wait);
 static unsigned int netlens_ring_read_cpu;	/* where the next read starts */
 static struct file *netlens_ring_reader;	/* the file that reads, if any */
 
-/* Copy @len bytes in at ring offset @pos, wrapping around the end. */
+/*
+ * Where @len bytes at ring position @pos lie: from *@off to the end of the
+ * buffer (the returned length), and the rest from its start.
+ */
+static notrace u32 netlens_ring_span(u64 pos, u32 len, u64 *off)
+{
+	*off = pos & (netlens_ring_size - 1);
+	return min_t(u64, len, netlens_ring_size - *off);
+}
+
 static notrace void netlens_ring_put(struct netlens_ring *ring, u64 pos,
 				     const void *src, u32 len)
 {
-	u64 off = pos & (netlens_ring_size - 1);
-	u32 first = min_t(u64, len, netlens_ring_size - off);
+	u64 off;
+	u32 first = netlens_ring_span(pos, len, &off);
 
 	memcpy(ring->buf + off, src, first);
 	memcpy(ring->buf, src + first, len - first);
@@ -75,8 +84,8 @@ static notrace void netlens_ring_put(struct netlens_ring *ring, u64 pos,
 static void netlens_ring_get(const struct netlens_ring *ring, u64 pos,
 			     void *dst, u32 len)
 {
-	u64 off = pos & (netlens_ring_size - 1);
-	u32 first = min_t(u64, len, netlens_ring_size - off);
+	u64 off;
+	u32 first = netlens_ring_span(pos, len, &off);
 
 	memcpy(dst, ring->buf + off, first);
 	memcpy(dst + first, ring->buf, len - first);
@@ -85,8 +94,8 @@ static void netlens_ring_get(const struct netlens_ring *ring, u64 pos,
 static int netlens_ring_copy_out(const struct netlens_ring *ring, u64 pos,
 				 char __user *dst, u32 len)
 {
-	u64 off = pos & (netlens_ring_size - 1);
-	u32 first = min_t(u64, len, netlens_ring_size - off);
+	u64 off;
+	u32 first = netlens_ring_span(pos, len, &off);
 
 	if (copy_to_user(dst, ring->buf + off, first) ||
 	    copy_to_user(dst + first, ring->buf, len - first))

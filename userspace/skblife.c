@@ -252,10 +252,21 @@ static int print_lifetime(const struct netlens_record *rec, const void *data,
 	return 0;
 }
 
-/* Records until Ctrl-C; lost ones are reported as they are noticed. */
-static int stream_lifetimes(int fd)
+static void report_lost(unsigned long long n)
+{
+	fprintf(stderr, "skblife: %llu lifetimes lost: the record ring was full (read faster, or load netlens with a larger ring_kb)\n",
+		n);
+}
+
+/*
+ * Records until Ctrl-C.  Lost ones are reported as the next record of
+ * their CPU announces them; those no later record announced, from the BPF
+ * side's own count (@not_emitted) at the end.
+ */
+static int stream_lifetimes(int fd, const __u64 *not_emitted)
 {
 	struct lifetime_printer p = { 0 };
+	unsigned long long reported = 0, missed;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char why[256], unit[16];
 	int n, err = 0;
@@ -294,11 +305,14 @@ static int stream_lifetimes(int fd)
 		}
 		fflush(stdout);
 		if (p.lost) {
-			fprintf(stderr, "skblife: %llu lifetimes lost: the record ring was full (read faster, or load netlens with a larger ring_kb)\n",
-				p.lost);
+			report_lost(p.lost);
+			reported += p.lost;
 			p.lost = 0;
 		}
 	}
+	missed = *(volatile const __u64 *)not_emitted;
+	if (missed > reported)
+		report_lost(missed - reported);
 	ksyms_free(p.ks);
 	return err;
 }
@@ -451,7 +465,7 @@ int main(int argc, char **argv)
 		}
 		tool_ready(&env, "Tracing sk_buffs that live %s or longer. Hit Ctrl-C to end.",
 			   opt.longer);
-		err = stream_lifetimes(rec_fd);
+		err = stream_lifetimes(rec_fd, &skel->bss->records_not_emitted);
 		goto cleanup;
 	}
 
