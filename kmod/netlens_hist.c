@@ -9,6 +9,7 @@
 
 #include <linux/bitops.h>
 #include <linux/module.h>
+#include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
 
@@ -47,6 +48,8 @@ int netlens_hist_read(struct netlens_hist *out)
 
 	if (out->id >= NETLENS_HIST_COUNT || out->reserved)
 		return -EINVAL;
+	/* The id comes from userspace: no speculative read past the array. */
+	out->id = array_index_nospec(out->id, NETLENS_HIST_COUNT);
 
 	out->total = 0;
 	out->sum = 0;
@@ -68,6 +71,7 @@ int netlens_hist_reset(u32 id)
 
 	if (id >= NETLENS_HIST_COUNT)
 		return -EINVAL;
+	id = array_index_nospec(id, NETLENS_HIST_COUNT);
 
 	/* Values added concurrently on another CPU may survive the reset. */
 	for_each_possible_cpu(cpu)
@@ -82,7 +86,7 @@ __bpf_kfunc int netlens_hist_add(u32 id, u64 value)
 {
 	if (id >= NETLENS_HIST_COUNT)
 		return -EINVAL;
-	netlens_hist_add_value(id, value);
+	netlens_hist_add_value(array_index_nospec(id, NETLENS_HIST_COUNT), value);
 	return 0;
 }
 

@@ -189,7 +189,7 @@ static bool netlens_ring_readable(void)
 /*
  * Copy whole records of @ring into @buf.  Returns bytes copied, or -EINVAL
  * when the first pending record is larger than @count, or -EFAULT; either
- * way the record stays in the ring.
+ * way the record stays in the ring.  -EIO: the ring was corrupt (a bug).
  */
 static ssize_t netlens_ring_read_one(struct netlens_ring *ring,
 				     char __user *buf, size_t count)
@@ -202,8 +202,14 @@ static ssize_t netlens_ring_read_one(struct netlens_ring *ring,
 
 	while (tail != head) {
 		netlens_ring_get(ring, tail, &hdr, sizeof(hdr));
-		if (WARN_ON_ONCE(hdr.size < sizeof(hdr) || hdr.size > head - tail))
-			break;
+		if (WARN_ON_ONCE(hdr.size < sizeof(hdr) || hdr.size > head - tail)) {
+			/*
+			 * No way to the next record: drop the ring's unread
+			 * bytes rather than leave a blocking reader spinning.
+			 */
+			smp_store_release(&ring->tail, head);
+			return copied ? copied : -EIO;
+		}
 		if (hdr.size > count - copied)
 			return copied ? copied : -EINVAL;
 		if (netlens_ring_copy_out(ring, tail, buf + copied, hdr.size))
@@ -328,6 +334,8 @@ int netlens_ring_reset(struct file *file)
 		WRITE_ONCE(ring->bytes, 0);
 		WRITE_ONCE(ring->lost, 0);
 		WRITE_ONCE(ring->rejected, 0);
+		/* Drops before the reset are not the next record's to announce. */
+		WRITE_ONCE(ring->lost_since, 0);
 	}
 	mutex_unlock(&netlens_ring_read_lock);
 	return 0;

@@ -20,7 +20,16 @@
  * Nothing is hooked while the two tracepoints have no consumer.  Their
  * reg/unreg callbacks run under tracepoints_mutex, where registering the
  * kmem tracepoints would deadlock, so a work item reconciles "has
- * consumers" with "hooks armed".
+ * consumers" with "hooks armed".  The trace core may call unreg after
+ * netlens_exit() (an event enabled through tracefs is disabled only at
+ * MODULE_STATE_GOING), so exit first stops the work item from being
+ * queued again.
+ *
+ * Every hook observes a decision the kernel has made, never predicts one
+ * another CPU could still change: a fast-clone twin is born when
+ * __copy_skb_header() fills it, not when skb_clone() is entered; an skb
+ * put into the NAPI cache by napi_consume_skb() is released where its
+ * state is torn down, after its last reference is known to be gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -43,13 +52,17 @@
 #include "netlens_compat.h"
 #include "netlens-events.h"
 
+#define NETLENS_SKB_TABLE_BITS_MIN	10
+#define NETLENS_SKB_TABLE_BITS_MAX	22
+
 static unsigned int skb_table_bits = 16;
 module_param(skb_table_bits, uint, 0444);
 MODULE_PARM_DESC(skb_table_bits,
 		 "log2 of the live sk_buff table's buckets of 4 (10-22, default 16: 6 MiB while tracing)");
 
 #define NETLENS_SKB_WAYS	4
-#define NETLENS_SITES		64
+#define NETLENS_SITES		256	/* power of two */
+#define NETLENS_SITE_PROBES	4
 
 struct netlens_skb_entry {
 	unsigned long skb;		/* 0: free slot */
@@ -59,11 +72,12 @@ struct netlens_skb_entry {
 	u8 fresh;			/* from the slab, not yet constructed */
 };
 
-/* Call site -> allocation path, classified once by symbol name. */
-struct netlens_site {
-	unsigned long addr;
-	u8 path_plus_one;		/* 0 while being filled in */
-};
+/*
+ * Address -> what it means, classified once by symbol name: one word,
+ * the address shifted over its top byte (all ones in kernel text) and the
+ * value in the low byte, so that a slot is read and replaced atomically.
+ */
+#define NETLENS_SITE_VALUE_BITS	8
 
 struct netlens_skb_cpu_stats {
 	u64 allocs;
@@ -78,7 +92,7 @@ static struct {
 
 	struct netlens_skb_entry *table;
 	unsigned int bits;
-	struct netlens_site sites[NETLENS_SITES];
+	unsigned long sites[NETLENS_SITES];
 	struct netlens_skb_cpu_stats __percpu *stats;
 	atomic64_t table_full;
 	atomic64_t unpaired_reuse;
@@ -93,6 +107,8 @@ static struct {
 	atomic_t consumers;
 	struct mutex lock;		/* armed, table, hooks */
 	struct work_struct work;
+	spinlock_t work_lock;		/* stopping vs queueing work */
+	bool stopping;			/* exit has begun: queue no work */
 } nl_skb;
 
 /* ---- the live table --------------------------------------------------------- */
@@ -198,70 +214,87 @@ static u8 netlens_path_of_symbol(const char *name, u8 napi)
 
 static u8 netlens_fn_of_symbol(const char *name);
 
+static u8 netlens_release_site_of_symbol(const char *name)
+{
+	return !strcmp(name, "napi_consume_skb");
+}
+
 enum netlens_addr_kind {
 	ADDR_ALLOC_SITE,	/* a call site of kmem_cache_alloc() */
 	ADDR_NAPI_SITE,		/* a call site of __build_skb_around() */
 	ADDR_HOOKED_FN,		/* the entry of a hooked function */
+	ADDR_RELEASE_SITE,	/* a call site of skb_release_head_state() */
 };
 
+static unsigned long netlens_site_pack(unsigned long addr, u8 value)
+{
+	return addr << NETLENS_SITE_VALUE_BITS | value;
+}
+
+static bool netlens_site_is(unsigned long entry, unsigned long addr)
+{
+	return entry >> NETLENS_SITE_VALUE_BITS ==
+	       (addr & (ULONG_MAX >> NETLENS_SITE_VALUE_BITS));
+}
+
 /*
- * What an address means, looked up in kallsyms once per address (there
- * are few) and remembered; the kinds never share an address.  Every skb
- * asks this a few times, so the table is open-addressed from the
- * address's hash: a lookup usually reads one slot.
+ * First sight of @addr: classify it by name and remember it in a free slot
+ * of its probe window, or in place of the window's first entry: the table
+ * is a cache of kallsyms answers, so it never fills up.
  */
-/* First sight of @addr: classify it by name and remember it. */
 static noinline u8 netlens_addr_learn(unsigned long addr,
 				      enum netlens_addr_kind kind,
 				      unsigned int start)
 {
 	char name[KSYM_SYMBOL_LEN];
+	unsigned long entry;
 	u8 value;
 	int i;
 
 	sprint_symbol_no_offset(name, addr);
 	strreplace(name, ' ', '\0');	/* "name [module]" */
-	value = kind == ADDR_HOOKED_FN ? netlens_fn_of_symbol(name) :
-		netlens_path_of_symbol(name, kind == ADDR_NAPI_SITE);
-
-	for (i = 0; i < NETLENS_SITES; i++) {
-		struct netlens_site *site =
-			&nl_skb.sites[(start + i) & (NETLENS_SITES - 1)];
-
-		if (!READ_ONCE(site->addr) && !cmpxchg(&site->addr, 0, addr)) {
-			/* Publish the value after the address is claimed. */
-			smp_store_release(&site->path_plus_one, value + 1);
-			break;
-		}
-		if (READ_ONCE(site->addr) == addr)
-			break;
+	switch (kind) {
+	case ADDR_HOOKED_FN:
+		value = netlens_fn_of_symbol(name);
+		break;
+	case ADDR_RELEASE_SITE:
+		value = netlens_release_site_of_symbol(name);
+		break;
+	default:
+		value = netlens_path_of_symbol(name, kind == ADDR_NAPI_SITE);
+		break;
 	}
+
+	entry = netlens_site_pack(addr, value);
+	for (i = 0; i < NETLENS_SITE_PROBES; i++) {
+		unsigned long *slot = &nl_skb.sites[(start + i) & (NETLENS_SITES - 1)];
+
+		if (!READ_ONCE(*slot) && !cmpxchg(slot, 0, entry))
+			return value;
+	}
+	WRITE_ONCE(nl_skb.sites[start], entry);
 	return value;
 }
 
 /*
- * The hot half: no symbol buffer on this stack, which the kernel's
- * automatic variable initialisation would zero on every call.
+ * What an address means (the kinds never share an address).  Every skb
+ * asks this a few times: the table is open-addressed from the address's
+ * hash, so a lookup usually reads one slot, and this hot half keeps no
+ * symbol buffer on its stack (automatic variable initialisation would
+ * zero it on every call).
  */
 static u8 netlens_addr_class(unsigned long addr, enum netlens_addr_kind kind)
 {
 	unsigned int start = hash_long(addr, ilog2(NETLENS_SITES));
 	int i;
 
-	for (i = 0; i < NETLENS_SITES; i++) {
-		struct netlens_site *site =
-			&nl_skb.sites[(start + i) & (NETLENS_SITES - 1)];
-		unsigned long cur = READ_ONCE(site->addr);
+	for (i = 0; i < NETLENS_SITE_PROBES; i++) {
+		unsigned long entry =
+			READ_ONCE(nl_skb.sites[(start + i) & (NETLENS_SITES - 1)]);
 
-		if (cur == addr) {
-			/* Pairs with the release that publishes the value. */
-			u8 v = smp_load_acquire(&site->path_plus_one);
-
-			if (v)
-				return v - 1;
-			break;
-		}
-		if (!cur)
+		if (netlens_site_is(entry, addr))
+			return entry & GENMASK(NETLENS_SITE_VALUE_BITS - 1, 0);
+		if (!entry)
 			break;
 	}
 	return netlens_addr_learn(addr, kind, start);
@@ -279,18 +312,29 @@ static u8 netlens_classify_fn(unsigned long ip)
 
 /* ---- hooks ------------------------------------------------------------------ */
 
+/*
+ * skbuff_fclone_cache has no usercopy region, so SLUB merges it with other
+ * caches of its size (sgpool-16, pool_workqueue): its objects are fast-clone
+ * pairs only when __alloc_skb() allocated them.  skbuff_head_cache has one
+ * and stays a cache of its own.
+ */
 static void netlens_kmem_alloc_probe(void *data, unsigned long call_site,
 				     const void *ptr, struct kmem_cache *s,
 				     gfp_t gfp_flags, int node)
 {
+	u8 path;
+
 	if (likely(s != nl_skb.head_cache && s != nl_skb.fclone_cache) || !ptr)
 		return;
-	if (s == nl_skb.fclone_cache)
+	path = netlens_classify(call_site, false);
+	if (s == nl_skb.fclone_cache) {
+		if (path != NETLENS_SKB_ALLOC_SKB)
+			return;
 		netlens_skb_born(ptr, NETLENS_SKB_ALLOC_FCLONE,
 				 nl_skb.fclone_size, call_site, true);
-	else
-		netlens_skb_born(ptr, netlens_classify(call_site, false),
-				 nl_skb.head_size, call_site, true);
+	} else {
+		netlens_skb_born(ptr, path, nl_skb.head_size, call_site, true);
+	}
 }
 
 static void netlens_kmem_free_probe(void *data, unsigned long call_site,
@@ -310,27 +354,27 @@ static void netlens_kmem_free_probe(void *data, unsigned long call_site,
  */
 enum netlens_fn {
 	FN_BUILD_SKB_AROUND,	/* every skb constructed around a buffer */
-	FN_SKB_CLONE,		/* fast-clone twins come into use here */
+	FN_COPY_SKB_HEADER,	/* skb_clone() fills a fast-clone twin here */
 	FN_KFREE_SKBMEM,
 	FN_FREE_BULK,
 	FN_NAPI_PUT,
 	/* Where napi_skb_cache_put() is inlined (6.1), its callers: */
 	FN_KFREE_SKB_DEFER,
 	FN_STOLEN_HEAD,
-	FN_NAPI_CONSUME,
+	FN_RELEASE_HEAD_STATE,	/* napi_consume_skb(), once it owns the skb */
 	FN_COUNT,
 	FN_UNKNOWN = FN_COUNT
 };
 
 static const char *const netlens_fn_names[FN_COUNT] = {
 	[FN_BUILD_SKB_AROUND] = "__build_skb_around",
-	[FN_SKB_CLONE] = "skb_clone",
+	[FN_COPY_SKB_HEADER] = "__copy_skb_header",
 	[FN_KFREE_SKBMEM] = "kfree_skbmem",
 	[FN_FREE_BULK] = "kmem_cache_free_bulk",
 	[FN_NAPI_PUT] = "napi_skb_cache_put",
 	[FN_KFREE_SKB_DEFER] = "__kfree_skb_defer",
 	[FN_STOLEN_HEAD] = "napi_skb_free_stolen_head",
-	[FN_NAPI_CONSUME] = "napi_consume_skb",
+	[FN_RELEASE_HEAD_STATE] = "skb_release_head_state",
 };
 
 static u8 netlens_fn_of_symbol(const char *name)
@@ -360,16 +404,24 @@ static void netlens_on_build_skb_around(struct sk_buff *skb, unsigned long calle
 			 caller, false);
 }
 
-/* skb_clone() of a fast clone whose twin is free takes the twin. */
-static void netlens_on_skb_clone(struct sk_buff *skb, unsigned long caller)
+/*
+ * __copy_skb_header(new, old): skb_clone() has taken a fast-clone pair's
+ * twin when @new is marked as one and is not live.  (skb_morph() and the
+ * segmenters copy headers into skbs already live.)  Checked after
+ * skb_clone() decided, since the twin's release may race on another CPU
+ * with the clone's entry.
+ */
+static void netlens_on_copy_skb_header(struct sk_buff *new, unsigned long caller)
 {
-	struct sk_buff_fclones *fclones;
-
-	if (skb->fclone != SKB_FCLONE_ORIG)
+	if (new->fclone != SKB_FCLONE_CLONE)
 		return;
-	fclones = container_of(skb, struct sk_buff_fclones, skb1);
-	if (refcount_read(&fclones->fclone_ref) == 1)
-		netlens_skb_born(&fclones->skb2, NETLENS_SKB_ALLOC_FCLONE_CLONE,
+	/*
+	 * skb_clone() saw fclone_ref drop to 1 after the release hook cleared
+	 * the twin's slot: order that read before the slot's.
+	 */
+	smp_rmb();
+	if (!netlens_skb_lookup(new))
+		netlens_skb_born(new, NETLENS_SKB_ALLOC_FCLONE_CLONE,
 				 nl_skb.head_size, caller, false);
 }
 
@@ -387,15 +439,17 @@ static void netlens_on_free_bulk(struct kmem_cache *s, size_t size, void **objs,
 }
 
 /*
- * napi_consume_skb(skb, budget) where napi_skb_cache_put() is inlined: it
- * puts the skb into the NAPI cache when budget != 0, it holds the last
- * reference and the skb is no fast clone (those go to kfree_skbmem()).
+ * Where napi_skb_cache_put() is inlined, napi_consume_skb() puts an skb
+ * into the NAPI cache right after tearing down its state, which it does
+ * only once it dropped the last reference (another CPU may drop one
+ * meanwhile) and only for skbs that are no fast clone (those it hands to
+ * __kfree_skb(), which ends in kfree_skbmem()).
  */
-static void netlens_on_napi_consume(struct sk_buff *skb, int budget,
-				    unsigned long caller)
+static void netlens_on_release_head_state(struct sk_buff *skb,
+					  unsigned long caller)
 {
-	if (!budget || skb->fclone != SKB_FCLONE_UNAVAILABLE ||
-	    refcount_read(&skb->users) != 1)
+	if (skb->fclone != SKB_FCLONE_UNAVAILABLE ||
+	    !netlens_addr_class(caller, ADDR_RELEASE_SITE))
 		return;
 	netlens_skb_released(skb, -1, NETLENS_SKB_FREE_NAPI_CACHE, caller);
 }
@@ -411,8 +465,8 @@ static void notrace netlens_ftrace_entry(unsigned long ip, unsigned long parent_
 	case FN_BUILD_SKB_AROUND:
 		netlens_on_build_skb_around((struct sk_buff *)arg0, parent_ip);
 		break;
-	case FN_SKB_CLONE:
-		netlens_on_skb_clone((struct sk_buff *)arg0, parent_ip);
+	case FN_COPY_SKB_HEADER:
+		netlens_on_copy_skb_header((struct sk_buff *)arg0, parent_ip);
 		break;
 	case FN_KFREE_SKBMEM: {
 		struct sk_buff *skb = (struct sk_buff *)arg0;
@@ -433,8 +487,8 @@ static void notrace netlens_ftrace_entry(unsigned long ip, unsigned long parent_
 		netlens_skb_released((struct sk_buff *)arg0, -1,
 				     NETLENS_SKB_FREE_NAPI_CACHE, parent_ip);
 		break;
-	case FN_NAPI_CONSUME:
-		netlens_on_napi_consume((struct sk_buff *)arg0, (int)arg1, parent_ip);
+	case FN_RELEASE_HEAD_STATE:
+		netlens_on_release_head_state((struct sk_buff *)arg0, parent_ip);
 		break;
 	default:
 		break;
@@ -476,10 +530,11 @@ static void netlens_skb_disarm(void)
 
 static int netlens_skb_arm(void)
 {
+	unsigned int hooked = 0;
 	bool napi_put;
 	int err, fn;
 
-	nl_skb.bits = clamp(skb_table_bits, 10U, 22U);
+	nl_skb.bits = skb_table_bits;
 	nl_skb.table = kvcalloc(NETLENS_SKB_WAYS << nl_skb.bits,
 				sizeof(struct netlens_skb_entry), GFP_KERNEL);
 	if (!nl_skb.table)
@@ -495,6 +550,7 @@ static int netlens_skb_arm(void)
 
 	/* The callers stand in for napi_skb_cache_put() only where it is inlined. */
 	napi_put = !netlens_ftrace_filter(nl_skb.ftrace_ops, FN_NAPI_PUT);
+	hooked += napi_put;
 	for (fn = 0; fn < FN_COUNT; fn++) {
 		if (fn == FN_NAPI_PUT || (fn > FN_NAPI_PUT && napi_put))
 			continue;
@@ -503,7 +559,14 @@ static int netlens_skb_arm(void)
 			nl_skb.hooks_missing |= BIT(fn);
 			pr_warn("cannot hook %s (%d): sk_buffs through it are not seen\n",
 				netlens_fn_names[fn], err);
+		} else {
+			hooked++;
 		}
+	}
+	/* An ftrace_ops with an empty filter would trace every function. */
+	if (!hooked) {
+		err = -ENOENT;
+		goto err_disarm;
 	}
 
 	err = register_trace_kmem_cache_alloc(netlens_kmem_alloc_probe, NULL);
@@ -544,19 +607,28 @@ static void netlens_skb_reconcile(struct work_struct *work)
 	mutex_unlock(&nl_skb.lock);
 }
 
+/* Once exit has begun the work item may be about to be freed: leave it. */
+static void netlens_skb_queue_reconcile(void)
+{
+	spin_lock(&nl_skb.work_lock);
+	if (!nl_skb.stopping)
+		schedule_work(&nl_skb.work);
+	spin_unlock(&nl_skb.work_lock);
+}
+
 int netlens_skb_tp_reg(void)
 {
 	if (!nl_skb.head_cache)
 		return -EOPNOTSUPP;
 	atomic_inc(&nl_skb.consumers);
-	schedule_work(&nl_skb.work);
+	netlens_skb_queue_reconcile();
 	return 0;
 }
 
 void netlens_skb_tp_unreg(void)
 {
 	atomic_dec(&nl_skb.consumers);
-	schedule_work(&nl_skb.work);
+	netlens_skb_queue_reconcile();
 }
 
 void netlens_skb_stats(struct netlens_skb_stats *st)
@@ -649,7 +721,14 @@ int netlens_skb_init(void)
 {
 	int err;
 
+	if (skb_table_bits < NETLENS_SKB_TABLE_BITS_MIN ||
+	    skb_table_bits > NETLENS_SKB_TABLE_BITS_MAX) {
+		pr_warn("skb_table_bits=%u: must be from %d to %d\n", skb_table_bits,
+			NETLENS_SKB_TABLE_BITS_MIN, NETLENS_SKB_TABLE_BITS_MAX);
+		return -EINVAL;
+	}
 	mutex_init(&nl_skb.lock);
+	spin_lock_init(&nl_skb.work_lock);
 	INIT_WORK(&nl_skb.work, netlens_skb_reconcile);
 	atomic64_set(&nl_skb.table_full, 0);
 	atomic64_set(&nl_skb.unpaired_reuse, 0);
@@ -667,6 +746,9 @@ int netlens_skb_init(void)
 
 void netlens_skb_exit(void)
 {
+	spin_lock(&nl_skb.work_lock);
+	nl_skb.stopping = true;
+	spin_unlock(&nl_skb.work_lock);
 	cancel_work_sync(&nl_skb.work);
 	mutex_lock(&nl_skb.lock);
 	if (nl_skb.armed)

@@ -3,13 +3,15 @@
 #
 # The whole test suite (make check): build, coding style, host unit tests,
 # the kernel-facing suite on this machine's kernel and in a guest of every
-# supported kernel, the VM runner's own tests, DKMS.  Ends with one line
+# supported kernel with one and with four vCPUs (real servers are SMP), the
+# VM runner's own tests, DKMS.  Ends with one line
 # "N passed, N failed, N skipped"; non-zero exit if anything failed.
 set -uo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$REPO/build}
 KERNELS=${NETLENS_KERNELS:-6.1 6.12}
+GUEST_CPUS=${NETLENS_GUEST_CPUS:-1 4}
 cd "$REPO" || exit 1
 
 total_pass=0 total_fail=0 total_skip=0
@@ -54,12 +56,17 @@ add "host-kernel $(uname -r)" "$counts"
 rm -f "$counts"
 suite vmtest-runner selftests/vmtest_test.sh
 
-for k in $KERNELS; do
-	echo "=== guest $k"
-	rm -f "$BUILD/vmtest/$k/counts"
-	selftests/vmtest.sh -k "$k" -t 1800 -o "$BUILD/vmtest/$k"
-	echo "vmtest: guest $k exited with $?"
-	add "guest $k" "$BUILD/vmtest/$k/counts"
+for cpus in $GUEST_CPUS; do
+	for k in $KERNELS; do
+		label="guest $k, $cpus vCPU$([ "$cpus" = 1 ] || echo s)"
+		dir=$BUILD/vmtest/$k-smp$cpus
+		echo "=== $label"
+		rm -f "$dir/counts"
+		t0=$SECONDS
+		selftests/vmtest.sh -k "$k" -c "$cpus" -t 1800 -o "$dir"
+		echo "vmtest: $label exited with $? after $((SECONDS - t0)) s"
+		add "$label" "$dir/counts"
+	done
 done
 
 suite dkms selftests/dkms_test.sh

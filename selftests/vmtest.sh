@@ -19,9 +19,11 @@ default CMD: the kselftest suite (selftests/run_guest.sh).
   -n          do not load netlens.ko
   -s          interactive shell instead of CMD
   -i          instruction-counted time (-smp 1 -icount): for benchmarks
-  -c CPUS     virtual CPUs (default 1: TCG has crashed guests with
-              "Oops: int3" when the kernel live-patches a static branch
-              another vCPU is running, as enabling a tracepoint does)
+  -c CPUS     virtual CPUs (default 1).  With more than one, all vCPUs
+              run on one host thread (-accel tcg,thread=single): TCG's
+              multi-threaded mode has crashed SMP guests with "Oops:
+              int3" when the kernel live-patches text another vCPU runs,
+              as enabling a tracepoint or ftrace does
   -t SECONDS  give up on the guest after SECONDS (default: 900)
   -o DIR      results directory, writable in the guest at the same path
               (default: a new build/vmtest/KERNEL.XXXXXX; one run at a time
@@ -59,6 +61,8 @@ shift $((OPTIND - 1))
 	{ echo "vmtest: -c takes 1 to 64 CPUs, not '$cpus'" >&2; exit 2; }
 [[ $timeout_s =~ ^[0-9]+$ ]] && [ "$timeout_s" -ge 10 ] && [ "$timeout_s" -le 86400 ] ||
 	{ echo "vmtest: -t takes whole seconds from 10 to 86400, not '$timeout_s'" >&2; exit 2; }
+[ "$icount" = 0 ] || [ "$cpus" = 1 ] ||
+	{ echo "vmtest: -i runs one vCPU (instruction counting is deterministic there only); drop -c $cpus" >&2; exit 2; }
 
 # ---- which kernel ------------------------------------------------------------
 # Debian's meta-packages for the two supported lines.
@@ -222,11 +226,15 @@ fi
 
 # ---- boot --------------------------------------------------------------------
 if [ "$icount" = 1 ]; then
-	cpu_args=(-smp 1 -icount shift=2,sleep=off)
+	cpu_args=(-accel tcg -smp 1 -icount shift=2,sleep=off)
+elif [ "$cpus" -gt 1 ]; then
+	# Round-robin on one host thread: the vCPUs still interleave at
+	# arbitrary instructions (real SMP races), but text patching is safe.
+	cpu_args=(-accel tcg,thread=single -smp "$cpus")
 else
-	cpu_args=(-smp "$cpus")
+	cpu_args=(-accel tcg -smp 1)
 fi
-qemu=(qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 2G
+qemu=(qemu-system-x86_64 -cpu max "${cpu_args[@]}" -m 2G
 	-nographic -no-reboot -nic none
 	# Two virtio-net NICs on a qemu hub of their own: a real NAPI driver for
 	# tests (move one into a namespace); frames never leave qemu.
@@ -241,7 +249,7 @@ qemu=(qemu-system-x86_64 -accel tcg -cpu max "${cpu_args[@]}" -m 2G
 	-fsdev "local,id=results,path=$outdir,security_model=none,multidevs=remap"
 	-device virtio-9p-pci,fsdev=results,mount_tag=results)
 
-echo "vmtest: booting $kver ($( [ "$load_module" = 1 ] && echo "with netlens.ko" || echo "without netlens.ko")), timeout ${timeout_s}s" >&2
+echo "vmtest: booting $kver on $cpus vCPU$([ "$cpus" = 1 ] || echo s) [${cpu_args[*]}] ($( [ "$load_module" = 1 ] && echo "with netlens.ko" || echo "without netlens.ko")), timeout ${timeout_s}s" >&2
 status=0
 if [ "$shell" = 1 ]; then
 	"${qemu[@]}" || status=$?

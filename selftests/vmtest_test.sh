@@ -40,7 +40,20 @@ expect "unknown kernel names the choices" 125 "unknown kernel 'banana'.*6.1, 6.1
 expect "uninstalled release names the package" 125 "install linux-image-5.10.0-99-amd64" -k 5.10.0-99-amd64
 expect "exit status passes through (6.1)" 7 "vmtest: booting" -k 6.1 -n -o "$OUT" -- sh -c 'exit 7'
 expect "exit status passes through (6.12)" 0 "vmtest: booting" -k 6.12 -n -o "$OUT" -- true
-expect "-c sets the guest's CPUs" 0 "CPUS=<2>" -k 6.12 -n -c 2 -o "$OUT" -- sh -c 'echo "CPUS=<$(nproc)>"' 
+expect "-i with -c is a usage error" 2 "-i runs one vCPU" -k 6.1 -i -c 4
+expect "-c sets the guest's CPUs" 0 "CPUS=<2>" -k 6.12 -n -c 2 -o "$OUT" -- sh -c 'echo "CPUS=<$(nproc)>"'
+# Live text patching under every vCPU (what crashed multi-threaded TCG):
+# a tracepoint's static key and the function tracer, on and off.
+patch_text='T=/sys/kernel/tracing; for i in 1 2 3; do
+	echo 1 >$T/events/sched/sched_switch/enable; echo function >$T/current_tracer; sleep 0.2
+	echo nop >$T/current_tracer; echo 0 >$T/events/sched/sched_switch/enable; done
+	echo "CPUS=<$(nproc)> oopses=$(dmesg | grep -c -e Oops -e "BUG:")"'
+for k in 6.1 6.12; do
+	expect "-c 4 survives text patching on $k" 0 "CPUS=<4> oopses=0" \
+		-k "$k" -n -c 4 -o "$OUT" -- bash -c "$patch_text"
+	grep -q -- "-accel tcg,thread=single -smp 4" "$OUT.log"
+	result $? "-c 4 on $k runs single-threaded TCG"
+done
 expect "arguments keep their quoting" 0 "ARG=<a b>" -k 6.12 -n -o "$OUT" -- sh -c 'echo "ARG=<$1>"' sh "a b"
 expect "a hung guest is killed at the timeout" 124 "did not finish within 15s" -k 6.1 -n -t 15 -o "$OUT" -- sleep 600
 expect "a panicking guest ends with a clear error" 125 "ended without a result" -k 6.1 -n -o "$OUT" -- sh -c 'echo c >/proc/sysrq-trigger; sleep 60'

@@ -552,6 +552,30 @@ TEST_F(kfunc, ring_reset_discards_and_zeroes)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
+/* Drops before a reset are not announced by the first record after it. */
+TEST_F(kfunc, ring_reset_forgets_drops)
+{
+	static struct seen_records seen;
+	struct netlens_ring_stats st;
+	unsigned int i, capacity;
+
+	ASSERT_EQ(0, pin_to_cpu0());
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	capacity = st.ring_bytes / SELFTEST_RECORD_SIZE;
+	self->skel->bss->emit_records = true;
+	for (i = 0; i < capacity + 300; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(self->fd, i));
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(300, st.lost);
+	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
+	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 42));
+	ASSERT_EQ(1, drain_records(self->fd, &seen));
+	EXPECT_EQ(42, seen.values[0]);
+	EXPECT_EQ(0, seen.lost) TH_LOG("the record after the reset announced older drops");
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	EXPECT_EQ(0, st.lost);
+}
+
 /* The user's end-to-end check, through more records than one ring holds. */
 TEST(netlensctl_selftest)
 {
@@ -677,6 +701,43 @@ TEST(unload_reload_clean)
 	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko", build, kver));
 	run_cmd(out, sizeof(out), "dmesg | grep -E 'WARNING|BUG|Call Trace|kmemleak|refcount|netlens:' | grep -v 'taints kernel\\|signature and/or required key missing'");
 	EXPECT_STREQ("", out);
+}
+
+/* Parameters out of range refuse the load (EINVAL), the range ends load. */
+TEST(bad_module_parameters_refuse_the_load)
+{
+	static const char *const bad[] = {
+		"skb_table_bits=9", "skb_table_bits=23", "skb_table_bits=4294967295",
+		"ring_kb=3", "ring_kb=100", "ring_kb=131072",
+	};
+	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
+	char out[4096], name[64];
+	unsigned int i;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	if (!build || !kver)
+		SKIP(return, "NETLENS_BUILD/NETLENS_KVER unset: not run by vmtest.sh");
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "rmmod netlens 2>&1")) TH_LOG("%s", out);
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		EXPECT_NE(0, run_cmd(out, sizeof(out), "dmesg -C; insmod %s/%s/netlens.ko %s 2>&1",
+				     build, kver, bad[i]));
+		/* kmod names EINVAL so. */
+		EXPECT_NE(NULL, strstr(out, "Invalid parameters")) TH_LOG("%s: %s", bad[i], out);
+		EXPECT_FALSE(netlens_loaded()) TH_LOG("%s loaded", bad[i]);
+		/* The kernel log names the parameter and its range. */
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(bad[i], "="), bad[i]);
+		run_cmd(out, sizeof(out), "dmesg | grep 'netlens: %s=' || true", name);
+		EXPECT_NE(NULL, strstr(out, "must be")) TH_LOG("%s: log says '%s'", bad[i], out);
+		if (netlens_loaded())
+			run_cmd(NULL, 0, "rmmod netlens");
+	}
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "insmod %s/%s/netlens.ko skb_table_bits=10 2>&1",
+			     build, kver)) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_cmd(out, sizeof(out),
+			     "rmmod netlens && insmod %s/%s/netlens.ko skb_table_bits=22 2>&1",
+			     build, kver)) TH_LOG("%s", out);
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "rmmod netlens && insmod %s/%s/netlens.ko 2>&1",
+			     build, kver)) TH_LOG("%s", out);
 }
 
 /* Open /dev/netlens as nobody, with @group as supplementary group (-1: none). */

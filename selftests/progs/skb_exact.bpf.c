@@ -9,6 +9,12 @@
  * caches are the ground truth for the slab: every sk_buff object they hand
  * out must be announced by skb_alloc before the slab takes it back, and
  * the slab must never take back an skb netlens still counts as live.
+ *
+ * skbuff_fclone_cache may be merged with other caches of its size: the
+ * checker learns that cache from a fast-clone birth and counts, per call
+ * site, the cache's allocations and netlens's births, so that the test can
+ * show objects of the cache's other users are never announced as skbs.
+ * Frees on another CPU than the allocation are counted (SMP tests).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -20,6 +26,7 @@
 struct live_skb {
 	__u64 ts;
 	__u32 path;
+	__u32 cpu;
 };
 
 struct {
@@ -38,6 +45,7 @@ pid_t test_tgid = 0;
 
 __u64 allocs = 0, frees = 0, dup_allocs = 0, orphan_frees = 0;
 __u64 pre_attach_frees = 0, age_mismatch = 0, own_frees = 0;
+__u64 cross_cpu_frees = 0;
 /* Indexed by path & 7: both enums have fewer than 8 members. */
 __u64 alloc_paths[8] = {};
 __u64 free_paths[8] = {};
@@ -61,6 +69,45 @@ __u64 slab_births_unseen = 0;		/* slab-path skb_alloc, kmem did not */
 __u64 kmem_unannounced = 0;		/* slab object freed, never skb_alloc'd */
 __u64 kmem_free_while_live = 0;		/* slab took back a live skb */
 
+/* The last slab allocation on this CPU: which cache a birth came from. */
+struct kmem_seen {
+	__u64 ptr;
+	__u64 cache;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct kmem_seen);
+} last_kmem SEC(".maps");
+
+/* The cache fast-clone pairs come from (merged or not), once seen. */
+__u64 fclone_cache = 0;
+
+struct site_count {
+	__u64 kmem;		/* allocations from fclone_cache at this site */
+	__u64 births;		/* skb_alloc events naming this site */
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, struct site_count);
+} fclone_cache_sites SEC(".maps");
+
+static __always_inline struct site_count *site_count(__u64 site)
+{
+	struct site_count zero = {}, *c;
+
+	c = bpf_map_lookup_elem(&fclone_cache_sites, &site);
+	if (c)
+		return c;
+	bpf_map_update_elem(&fclone_cache_sites, &site, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&fclone_cache_sites, &site);
+}
+
 /* Both clocks are CLOCK_MONOTONIC; allow for TCG's jumpy time. */
 #define AGE_SLACK_NS (20 * 1000 * 1000ULL)
 
@@ -69,9 +116,25 @@ int BPF_PROG(on_alloc, const struct sk_buff *skb, unsigned int size, __u8 path,
 	     unsigned long caller)
 {
 	__u64 key = (__u64)skb;
-	struct live_skb v = { .ts = bpf_ktime_get_ns(), .path = path };
-
+	struct live_skb v = {
+		.ts = bpf_ktime_get_ns(),
+		.path = path,
+		.cpu = bpf_get_smp_processor_id(),
+	};
 	struct slab_obj *obj;
+	struct kmem_seen *seen;
+	struct site_count *c;
+	__u32 zero = 0;
+
+	seen = bpf_map_lookup_elem(&last_kmem, &zero);
+	if (path == NETLENS_SKB_ALLOC_FCLONE && seen && seen->ptr == key && !fclone_cache)
+		fclone_cache = seen->cache;
+	/* Slab births name the allocation's call site. */
+	if (seen && seen->ptr == key && seen->cache == fclone_cache) {
+		c = site_count(caller);
+		if (c)
+			__sync_fetch_and_add(&c->births, 1);
+	}
 
 	if (bpf_map_lookup_elem(&live, &key))
 		__sync_fetch_and_add(&dup_allocs, 1);
@@ -113,6 +176,8 @@ int BPF_PROG(on_free, const struct sk_buff *skb, __u64 age_ns,
 			__sync_fetch_and_add(&orphan_frees, 1);
 		return 0;
 	}
+	if (v->cpu != bpf_get_smp_processor_id())
+		__sync_fetch_and_add(&cross_cpu_frees, 1);
 	mine = now - v->ts;
 	if (mine + AGE_SLACK_NS < age_ns || age_ns + AGE_SLACK_NS < mine ||
 	    v->path != alloc_path)
@@ -128,8 +193,23 @@ int BPF_PROG(on_kmem_alloc, unsigned long call_site, const void *ptr,
 {
 	struct slab_obj obj = { .ts = bpf_ktime_get_ns() };
 	__u64 key = (__u64)ptr;
+	struct kmem_seen *seen;
+	struct site_count *c;
+	__u32 zero = 0;
 
-	if (!ptr || !is_skb_object(s, call_site))
+	if (!ptr)
+		return 0;
+	seen = bpf_map_lookup_elem(&last_kmem, &zero);
+	if (seen) {
+		seen->ptr = key;
+		seen->cache = (__u64)s;
+	}
+	if (fclone_cache && (__u64)s == fclone_cache) {
+		c = site_count(call_site);
+		if (c)
+			__sync_fetch_and_add(&c->kmem, 1);
+	}
+	if (!is_skb_object(s, call_site))
 		return 0;
 	__sync_fetch_and_add(&kmem_allocs, 1);
 	bpf_map_update_elem(&slab_objs, &key, &obj, BPF_ANY);
