@@ -30,9 +30,10 @@ down() {
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	# Deleting a namespace hands its radios back asynchronously.
-	for _ in $(seq 50); do
-		rmmod mac80211_hwsim 2>/dev/null && break
+	local deadline=$((SECONDS + WAIT_S))
+	until rmmod mac80211_hwsim 2>/dev/null; do
 		grep -q '^mac80211_hwsim ' /proc/modules || break
+		[ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.1
 	done
 	rmmod mac80211 2>/dev/null || true
@@ -53,20 +54,34 @@ hostapd_start() {	# NAME IFACE HOSTAPD-LINES...
 	echo $! >"$RUN/$name.pid"
 }
 
-hostapd_wait() {	# NAME
-	for _ in $(seq 100); do
-		grep -q AP-ENABLED "$RUN/$1.log" && return 0
+# Waits below end on the event or on failure; the deadline only stops a
+# hang (a loaded SMP guest under TCG takes many seconds for what one vCPU
+# does in one).
+WAIT_S=120
+
+hostapd_wait() {	# NAME: until AP-ENABLED, or hostapd gives up
+	local pid deadline=$((SECONDS + WAIT_S))
+
+	pid=$(cat "$RUN/$1.pid")
+	until grep -q AP-ENABLED "$RUN/$1.log"; do
+		if ! kill -0 "$pid" 2>/dev/null || [ "$SECONDS" -ge "$deadline" ]; then
+			echo "wifi_env: hostapd $1 did not come up:" >&2
+			cat "$RUN/$1.log" >&2
+			return 1
+		fi
 		sleep 0.1
 	done
-	echo "wifi_env: hostapd $1 did not come up:" >&2
-	cat "$RUN/$1.log" >&2
-	return 1
 }
 
 reg_set() {	# COUNTRY: set the regulatory domain, wait until in force
+	local deadline=$((SECONDS + WAIT_S))
+
 	iw reg set "$1"
-	for _ in $(seq 50); do
-		[[ $(iw reg get) == *"country $1:"* ]] && break
+	until [[ $(iw reg get) == *"country $1:"* ]]; do
+		if [ "$SECONDS" -ge "$deadline" ]; then
+			echo "wifi_env: regulatory domain $1 not in force after ${WAIT_S}s" >&2
+			return 1
+		fi
 		sleep 0.1
 	done
 }

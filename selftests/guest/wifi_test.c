@@ -1025,7 +1025,8 @@ TEST_F_TIMEOUT(wifi, interface_filter, 240)
 	free(t);
 }
 
-TEST_F(wifi, interface_filter_unknown_interface)
+/* As every case here, it sets up radios and access points first. */
+TEST_F_TIMEOUT(wifi, interface_filter_unknown_interface, 120)
 {
 	char tool[512], out[4096];
 
