@@ -14,6 +14,8 @@ packages=(
 	# VM runner and in-guest workloads
 	qemu-system-x86 busybox-static iproute2 ethtool iw hostapd wireless-regdb
 	procps
+	# perf record on netlens events (unload_test: perf pins the module)
+	linux-perf
 	# benchmarks: the book's method under bpftrace
 	bpftrace
 )
