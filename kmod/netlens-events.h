@@ -19,6 +19,44 @@ int netlens_skb_tp_reg(void);
 void netlens_skb_tp_unreg(void);
 
 /*
+ * The UAPI enums by name, for every consumer that reads the format files
+ * (perf, trace-cmd, tracefs): TRACE_DEFINE_ENUM puts their values there.
+ */
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_SKB);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_BUILD);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_CLONE);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_FCLONE);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_FCLONE_CLONE);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_NAPI);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_NAPI_BUILD);
+TRACE_DEFINE_ENUM(NETLENS_SKB_ALLOC_OTHER);
+TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_SLAB);
+TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_FCLONE);
+TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_NAPI_CACHE);
+TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_BULK);
+TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_DIRECT);
+
+/* A list of { value, name } pairs for __print_symbolic(), as one argument. */
+#define netlens_symbols(...)	__VA_ARGS__
+
+#define NETLENS_SKB_ALLOC_PATH_NAMES netlens_symbols(			\
+	{ NETLENS_SKB_ALLOC_SKB, "alloc_skb" },				\
+	{ NETLENS_SKB_ALLOC_BUILD, "build_skb" },			\
+	{ NETLENS_SKB_ALLOC_CLONE, "clone" },				\
+	{ NETLENS_SKB_ALLOC_FCLONE, "fclone" },				\
+	{ NETLENS_SKB_ALLOC_FCLONE_CLONE, "fclone_clone" },		\
+	{ NETLENS_SKB_ALLOC_NAPI, "napi_alloc" },			\
+	{ NETLENS_SKB_ALLOC_NAPI_BUILD, "napi_build" },			\
+	{ NETLENS_SKB_ALLOC_OTHER, "other" })
+
+#define NETLENS_SKB_FREE_PATH_NAMES netlens_symbols(			\
+	{ NETLENS_SKB_FREE_SLAB, "kfree" },				\
+	{ NETLENS_SKB_FREE_FCLONE, "fclone" },				\
+	{ NETLENS_SKB_FREE_NAPI_CACHE, "napi_cache" },			\
+	{ NETLENS_SKB_FREE_BULK, "bulk" },				\
+	{ NETLENS_SKB_FREE_DIRECT, "direct" })
+
+/*
  * Fired once per NETLENS_IOC_SELFTEST ioctl: lets the test suite prove the
  * path tracepoint -> BPF (tp_btf) -> kfunc -> /dev/netlens end to end.
  */
@@ -65,15 +103,7 @@ TRACE_EVENT_FN(skb_alloc,
 
 	TP_printk("skbaddr=%p size=%u path=%s caller=%pS",
 		  __entry->skbaddr, __entry->size,
-		  __print_symbolic(__entry->path,
-				   { NETLENS_SKB_ALLOC_SKB, "alloc_skb" },
-				   { NETLENS_SKB_ALLOC_BUILD, "build_skb" },
-				   { NETLENS_SKB_ALLOC_CLONE, "clone" },
-				   { NETLENS_SKB_ALLOC_FCLONE, "fclone" },
-				   { NETLENS_SKB_ALLOC_FCLONE_CLONE, "fclone_clone" },
-				   { NETLENS_SKB_ALLOC_NAPI, "napi_alloc" },
-				   { NETLENS_SKB_ALLOC_NAPI_BUILD, "napi_build" },
-				   { NETLENS_SKB_ALLOC_OTHER, "other" }),
+		  __print_symbolic(__entry->path, NETLENS_SKB_ALLOC_PATH_NAMES),
 		  (void *)__entry->caller),
 
 	netlens_skb_tp_reg, netlens_skb_tp_unreg
@@ -109,15 +139,11 @@ TRACE_EVENT_FN(skb_free,
 		__entry->caller = caller;
 	),
 
-	TP_printk("skbaddr=%p age_ns=%llu truesize=%u alloc_pid=%d alloc_path=%u free_path=%s caller=%pS",
+	TP_printk("skbaddr=%p age_ns=%llu truesize=%u alloc_pid=%d alloc_path=%s free_path=%s caller=%pS",
 		  __entry->skbaddr, __entry->age_ns, __entry->truesize,
-		  __entry->alloc_pid, __entry->alloc_path,
-		  __print_symbolic(__entry->free_path,
-				   { NETLENS_SKB_FREE_SLAB, "kfree" },
-				   { NETLENS_SKB_FREE_FCLONE, "fclone" },
-				   { NETLENS_SKB_FREE_NAPI_CACHE, "napi_cache" },
-				   { NETLENS_SKB_FREE_BULK, "bulk" },
-				   { NETLENS_SKB_FREE_DIRECT, "direct" }),
+		  __entry->alloc_pid,
+		  __print_symbolic(__entry->alloc_path, NETLENS_SKB_ALLOC_PATH_NAMES),
+		  __print_symbolic(__entry->free_path, NETLENS_SKB_FREE_PATH_NAMES),
 		  (void *)__entry->caller),
 
 	netlens_skb_tp_reg, netlens_skb_tp_unreg

@@ -99,6 +99,35 @@ TEST(tracefs_event)
 	EXPECT_NE(NULL, strstr(buf, pidstr));
 }
 
+/*
+ * perf, trace-cmd and tracefs decode the path fields from the format
+ * files: the enums' values must be there, each with its name.
+ */
+TEST(event_formats_name_the_paths)
+{
+	static const char *const want[][2] = {
+		{ "skb_alloc", "{ 0, \"alloc_skb\" }" },
+		{ "skb_alloc", "{ 4, \"fclone_clone\" }" },
+		{ "skb_alloc", "{ 7, \"other\" }" },
+		{ "skb_free", "alloc_path=%s free_path=%s" },
+		{ "skb_free", "{ 3, \"fclone\" }" },	/* alloc_path */
+		{ "skb_free", "{ 2, \"napi_cache\" }" },	/* free_path */
+		{ "skb_free", "{ 4, \"direct\" }" },
+	};
+	char path[256], buf[8192];
+	unsigned int i;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		snprintf(path, sizeof(path), "/sys/kernel/tracing/events/netlens/%s/format",
+			 want[i][0]);
+		ASSERT_EQ(0, read_text_file(path, buf, sizeof(buf)));
+		EXPECT_NE(NULL, strstr(buf, want[i][1])) TH_LOG("%s lacks %s:\n%s",
+								  want[i][0], want[i][1], buf);
+		EXPECT_EQ(NULL, strstr(buf, "NETLENS_")) TH_LOG("unresolved enum in %s", path);
+	}
+}
+
 FIXTURE(dev) {
 	int fd;
 };
