@@ -255,4 +255,63 @@ static inline int count_lines_affix(const char *out, const char *prefix,
 	return n;
 }
 
+/*
+ * Kernel log records after sequence number @since (0: all of it) that
+ * contain one of @patterns (NULL-terminated; NULL: what a healthy kernel
+ * never prints) go to @out, a line each.  Returns the last sequence number
+ * seen: the @since of a later call ("since this binary started").
+ */
+static inline unsigned long long kmsg_scan(unsigned long long since,
+					   const char *const *patterns,
+					   char *out, size_t len)
+{
+	static const char *const problems[] = {
+		"WARNING", "BUG", "Oops", "Call Trace", "KASAN", "UBSAN",
+		"general protection", "refcount_t", "list_add corruption",
+		"list_del corruption", "inconsistent lock state",
+		"suspicious RCU usage", "possible recursive locking",
+		"possible circular locking", "lock inversion", NULL
+	};
+	unsigned long long seq, last = since;
+	char rec[8192];
+	size_t used = 0;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (!patterns)
+		patterns = problems;
+	if (out && len)
+		out[0] = '\0';
+	if (fd < 0)
+		return since;
+	for (;;) {
+		ssize_t n = read(fd, rec, sizeof(rec) - 1);
+		char *text, *nl;
+		int i;
+
+		if (n < 0 && errno == EPIPE)
+			continue;	/* overwritten while we read */
+		if (n <= 0)
+			break;
+		rec[n] = '\0';
+		if (sscanf(rec, "%*u,%llu,", &seq) != 1)
+			continue;
+		if (seq > last)
+			last = seq;
+		text = strchr(rec, ';');
+		if (seq <= since || !text || !out)
+			continue;
+		text++;
+		nl = strchr(text, '\n');
+		if (nl)
+			*nl = '\0';
+		for (i = 0; patterns[i]; i++)
+			if (strstr(text, patterns[i]))
+				break;
+		if (patterns[i] && used + strlen(text) + 2 < len)
+			used += snprintf(out + used, len - used, "%s\n", text);
+	}
+	close(fd);
+	return last;
+}
+
 #endif

@@ -232,60 +232,9 @@ static unsigned long tainted(void)
 	return strtoul(buf, NULL, 10);
 }
 
-static const char *const bad_kmsg[] = {
-	"WARNING", "BUG", "Oops", "Call Trace", "KASAN", "possible recursive locking",
-	"circular locking", "refcount_t", NULL
-};
-
-/*
- * Kernel log records after sequence number @since that match bad_kmsg go
- * to @out.  Returns the last sequence number.
- */
-static unsigned long long kmsg_scan(unsigned long long since, char *out, size_t len)
-{
-	unsigned long long seq, last = since;
-	char rec[8192];
-	size_t used = 0;
-	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-
-	if (out && len)
-		out[0] = '\0';
-	if (fd < 0)
-		return since;
-	for (;;) {
-		ssize_t n = read(fd, rec, sizeof(rec) - 1);
-		char *text, *nl;
-		int i;
-
-		if (n < 0 && errno == EPIPE)
-			continue;	/* overwritten while we read */
-		if (n <= 0)
-			break;
-		rec[n] = '\0';
-		if (sscanf(rec, "%*u,%llu,", &seq) != 1)
-			continue;
-		if (seq > last)
-			last = seq;
-		text = strchr(rec, ';');
-		if (seq <= since || !text || !out)
-			continue;
-		text++;
-		nl = strchr(text, '\n');
-		if (nl)
-			*nl = '\0';
-		for (i = 0; bad_kmsg[i]; i++)
-			if (strstr(text, bad_kmsg[i]))
-				break;
-		if (bad_kmsg[i] && used + strlen(text) + 2 < len)
-			used += snprintf(out + used, len - used, "%s\n", text);
-	}
-	close(fd);
-	return last;
-}
-
 static void __attribute__((constructor)) unload_test_kmsg(void)
 {
-	g_kmsg_seq = kmsg_scan(0, NULL, 0);
+	g_kmsg_seq = kmsg_scan(0, NULL, NULL, 0);
 }
 
 /* ---- tracefs ------------------------------------------------------------- */
@@ -759,7 +708,7 @@ FIXTURE_SETUP(unload)
 	if (!path_exists(TRACING "/events"))
 		SETUP_SKIP("no tracefs at " TRACING);
 	ASSERT_EQ(0, ensure_loaded());
-	self->kmsg_seq = kmsg_scan(0, NULL, 0);
+	self->kmsg_seq = kmsg_scan(0, NULL, NULL, 0);
 	self->taint0 = tainted();
 	self->sh = mmap(NULL, sizeof(*self->sh), PROT_READ | PROT_WRITE,
 			MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -811,7 +760,7 @@ FIXTURE_TEARDOWN(unload)
 	netlens_events_enable(0, failed, sizeof(failed));
 	if (self->hwsim)
 		run_cmd(NULL, 0, "rmmod mac80211_hwsim; rmmod mac80211; rmmod cfg80211");
-	kmsg_scan(self->kmsg_seq, bad, sizeof(bad));
+	kmsg_scan(self->kmsg_seq, NULL, bad, sizeof(bad));
 	EXPECT_STREQ("", bad);
 	EXPECT_EQ(0, tainted() & BAD_TAINTS & ~self->taint0);
 	note("%s: %d load/unload cycles in %lld.%lld s (%lld ms each), %ld traffic rounds\n",
@@ -1456,7 +1405,7 @@ TEST_F(after_all, module_and_kernel_clean)
 		usleep(20000);
 	EXPECT_EQ(0, refcnt) TH_LOG("netlens refcount in /proc/modules");
 	EXPECT_EQ(0, netlens_events_enabled(which, sizeof(which))) TH_LOG("%s", which);
-	kmsg_scan(g_kmsg_seq, bad, sizeof(bad));
+	kmsg_scan(g_kmsg_seq, NULL, bad, sizeof(bad));
 	EXPECT_STREQ("", bad);
 	f = fopen(CYCLES_FILE, "re");
 	while (f && fgets(line, sizeof(line), f)) {
