@@ -7,12 +7,15 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "netlens_dev.h"
 
 /*
  * SKIP() from a FIXTURE_SETUP: the 6.1 harness would still run the test
@@ -253,6 +256,34 @@ static inline int count_lines_affix(const char *out, const char *prefix,
 			p++;
 	}
 	return n;
+}
+
+/* Run the calling thread on @cpu only (-1: leave it where it may run). */
+static inline int pin_to_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return 0;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+/* Wait up to 5 s until the skb hooks are armed (@want 1) or not (0). */
+static inline int wait_skb_armed(int fd, int want)
+{
+	struct netlens_skb_stats st;
+	int i;
+
+	for (i = 0; i < 500; i++) {
+		if (netlens_dev_skb_stats(fd, &st))
+			return -1;
+		if ((int)st.armed == want)
+			return 0;
+		usleep(10000);
+	}
+	return -1;
 }
 
 /*

@@ -366,15 +366,6 @@ static int drain_records(int fd, struct seen_records *seen)
 }
 
 /* One CPU: one ring, so order and drop accounting are exact. */
-static int pin_to_cpu0(void)
-{
-	cpu_set_t set;
-
-	CPU_ZERO(&set);
-	CPU_SET(0, &set);
-	return sched_setaffinity(0, sizeof(set), &set);
-}
-
 TEST_F(kfunc, records_read_in_order)
 {
 	static struct seen_records seen;
@@ -382,7 +373,7 @@ TEST_F(kfunc, records_read_in_order)
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
 	unsigned int i;
 
-	ASSERT_EQ(0, pin_to_cpu0());
+	ASSERT_EQ(0, pin_to_cpu(0));
 	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("readable with no records");
 	self->skel->bss->emit_records = true;
 	for (i = 0; i < 100; i++)
@@ -522,7 +513,7 @@ TEST_F(kfunc, full_ring_drops_are_counted)
 	unsigned int i, capacity, fired;
 	__u64 full;
 
-	ASSERT_EQ(0, pin_to_cpu0());
+	ASSERT_EQ(0, pin_to_cpu(0));
 	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
 	capacity = st.ring_bytes / SELFTEST_RECORD_SIZE;
 	fired = capacity + 500;
@@ -588,7 +579,7 @@ TEST_F(kfunc, ring_reset_forgets_drops)
 	struct netlens_ring_stats st;
 	unsigned int i, capacity;
 
-	ASSERT_EQ(0, pin_to_cpu0());
+	ASSERT_EQ(0, pin_to_cpu(0));
 	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
 	capacity = st.ring_bytes / SELFTEST_RECORD_SIZE;
 	self->skel->bss->emit_records = true;

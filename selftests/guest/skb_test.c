@@ -54,21 +54,6 @@ static __u64 mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-static int wait_armed(int fd, int want)
-{
-	struct netlens_skb_stats st;
-	int i;
-
-	for (i = 0; i < 500; i++) {
-		if (netlens_dev_skb_stats(fd, &st))
-			return -1;
-		if ((int)st.armed == want)
-			return 0;
-		usleep(10000);
-	}
-	return -1;
-}
-
 /*
  * One flow of test traffic: TCP then UDP from a sender here to a receiver
  * in namespace @ns (NULL: here), each pinned to a CPU when told.
@@ -81,17 +66,6 @@ struct flow {
 	int tcp_writes;		/* of 1000 bytes */
 	int udp_count;		/* datagrams of 64 bytes */
 };
-
-static void pin_to_cpu(int cpu)
-{
-	cpu_set_t set;
-
-	if (cpu < 0)
-		return;
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	sched_setaffinity(0, sizeof(set), &set);
-}
 
 /* Receiver of @f: drains the TCP bytes, then the datagrams. */
 static pid_t start_receiver(const struct flow *f, int ready_fd)
@@ -249,7 +223,7 @@ FIXTURE_SETUP(skb)
 			   getenv("NETLENS_KVER") ?: "this kernel");
 	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, wait_armed(self->fd, 0)) TH_LOG("skb hooks armed with no consumer");
+	ASSERT_EQ(0, wait_skb_armed(self->fd, 0)) TH_LOG("skb hooks armed with no consumer");
 
 	self->skel = skb_exact_bpf__open_and_load();
 	ASSERT_NE(NULL, self->skel);
@@ -266,7 +240,7 @@ FIXTURE_SETUP(skb)
 	ASSERT_NE(NULL, link);
 	self->skel->links.on_alloc = link;
 	self->skel->bss->alloc_attached_ns = mono_ns();
-	ASSERT_EQ(0, wait_armed(self->fd, 1)) TH_LOG("skb hooks not armed");
+	ASSERT_EQ(0, wait_skb_armed(self->fd, 1)) TH_LOG("skb hooks not armed");
 	self->skel->bss->armed_ns = mono_ns();
 	/* After netlens's probe: a direct slab free is released there first. */
 	link = bpf_program__attach(self->skel->progs.on_kmem_free);
@@ -289,7 +263,7 @@ FIXTURE_TEARDOWN(skb)
 	skb_exact_bpf__destroy(self->skel);
 	if (self->fd >= 0) {
 		/* Last consumer gone: the hooks must go too (zero cost idle). */
-		EXPECT_EQ(0, wait_armed(self->fd, 0));
+		EXPECT_EQ(0, wait_skb_armed(self->fd, 0));
 		close(self->fd);
 	}
 }

@@ -790,20 +790,11 @@ static void after_reload(struct __test_metadata *_metadata, FIXTURE_DATA(unload)
 
 static int wait_armed(int want)
 {
-	struct netlens_skb_stats st;
-	int i, fd = open(NETLENS_DEV_PATH, O_RDONLY | O_CLOEXEC), ret = -1;
+	int fd = open(NETLENS_DEV_PATH, O_RDONLY | O_CLOEXEC), ret;
 
 	if (fd < 0)
 		return -1;
-	for (i = 0; i < 500; i++) {
-		if (netlens_dev_skb_stats(fd, &st))
-			break;
-		if ((int)st.armed == want) {
-			ret = 0;
-			break;
-		}
-		usleep(10000);
-	}
+	ret = wait_skb_armed(fd, want);
 	close(fd);
 	return ret;
 }
