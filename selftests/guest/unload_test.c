@@ -485,11 +485,14 @@ static long meminfo_kb(const char *key)
  * still pending, never leaks.  Slow ones: tracepoint probe arrays, which
  * every (un)hook of the module frees after an RCU tasks-trace grace period.
  */
+#define SETTLE_ROUNDS		20	/* of 300 ms: 6 s without a drop */
+#define SETTLE_ROUNDS_MAX	60
+
 static int slab_snapshot(struct slab_snap *s, pid_t traffic)
 {
 	char line[512], name[64], path[300];
 	long active, vkb;
-	int round, i;
+	int round, quiet, i;
 	FILE *f;
 
 	memset(s, 0, sizeof(*s));
@@ -511,7 +514,12 @@ static int slab_snapshot(struct slab_snap *s, pid_t traffic)
 		}
 	fclose(f);
 	s->vmalloc_kb = -1;
-	for (round = 0; round < 10; round++) {
+	/*
+	 * The lowest counts once nothing has dropped for longer than
+	 * kfree_rcu() batches frees (up to 5 s): a count that is still
+	 * falling is a free in flight, not a leak.
+	 */
+	for (round = 0, quiet = 0; round < SETTLE_ROUNDS_MAX && quiet < SETTLE_ROUNDS; round++) {
 		bool lower = false;
 
 		if (round)
@@ -539,8 +547,7 @@ static int slab_snapshot(struct slab_snap *s, pid_t traffic)
 			lower |= s->vmalloc_kb >= 0;
 			s->vmalloc_kb = vkb;
 		}
-		if (round && !lower)
-			break;
+		quiet = lower ? 0 : quiet + 1;
 	}
 	if (traffic > 0)
 		kill(traffic, SIGCONT);
