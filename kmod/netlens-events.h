@@ -12,8 +12,9 @@ struct sk_buff;
 
 /*
  * The skb hooks are armed only while skb_alloc or skb_free has a consumer
- * (BPF, perf, tracefs): these run when the first attaches and the last
- * leaves.
+ * (BPF, perf, trace-cmd, tracefs): these run when the first attaches and
+ * the last leaves.  Registration arms them before it returns, so an
+ * enabled event fires from that moment.
  */
 int netlens_skb_tp_reg(void);
 void netlens_skb_tp_unreg(void);

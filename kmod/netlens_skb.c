@@ -2,34 +2,32 @@
 /*
  * sk_buff lifetimes behind netlens:skb_alloc and netlens:skb_free.
  *
- * An sk_buff comes into use when the skbuff slab caches hand it out
- * (kmem:kmem_cache_alloc), when the per-CPU NAPI cache hands it out
- * (napi_skb_cache_get, fed by bulk allocations no per-object hook sees) or
- * when skb_clone() takes the twin of a fast-clone pair (no allocation at
- * all).  It is released by kfree_skbmem(), by napi_skb_cache_put() (or, where
- * that is inlined, by its callers), by kmem_cache_free_bulk() of skb lists,
- * or by a direct kmem_cache_free() (stolen heads).
+ * An sk_buff comes into use when it is constructed around its buffer
+ * (__build_skb_around(), whatever cache or NAPI stash its head came from;
+ * __alloc_skb() says which just before), when skb_clone() fills a clone
+ * (from the slab, or the twin of a fast-clone pair: no allocation at all),
+ * or when slab_build_skb() returns (6.3+, which builds it inline).  It is
+ * released by kfree_skbmem(), by napi_skb_cache_put() (or, where that is
+ * inlined, by its callers), by kmem_cache_free_bulk() of skb lists, or by
+ * kfree_skb_partial() of a stolen head.
  *
- * Several of those hooks can see the same release (kfree_skbmem() then the
- * slab free; the NAPI cache put then its bulk free): a pointer-keyed table
- * of live sk_buffs makes the first one count and the rest no-ops.  The table
- * also keeps the birth time, so skb_free hands consumers the age directly
- * and they need no per-skb state of their own (the costly part of doing
- * this in BPF).
+ * Several of those hooks can see the same release (the NAPI cache put then
+ * its bulk free): a pointer-keyed table of live sk_buffs makes the first
+ * one count and the rest no-ops.  The table also keeps the birth time, so
+ * skb_free hands consumers the age directly and they need no per-skb state
+ * of their own (the costly part of doing this in BPF).
  *
- * Nothing is hooked while the two tracepoints have no consumer.  Their
- * reg/unreg callbacks run under tracepoints_mutex, where registering the
- * kmem tracepoints would deadlock, so a work item reconciles "has
- * consumers" with "hooks armed".  The trace core may call unreg after
- * netlens_exit() (an event enabled through tracefs is disabled only at
- * MODULE_STATE_GOING), so exit first stops the work item from being
- * queued again.
+ * The hooks (netlens_hooks.c) are armed while either tracepoint has a
+ * consumer, synchronously from the tracepoints' regfunc: every skb born
+ * after a consumer's enable returned is announced.  None is a kmem
+ * tracepoint probe, which regfunc could not register (it runs under
+ * tracepoints_mutex).
  *
  * Every hook observes a decision the kernel has made, never predicts one
- * another CPU could still change: a fast-clone twin is born when
- * __copy_skb_header() fills it, not when skb_clone() is entered; an skb
- * put into the NAPI cache by napi_consume_skb() is released where its
- * state is torn down, after its last reference is known to be gone.
+ * another CPU could still change: a fast-clone twin is born when skb_clone()
+ * fills it, not when skb_clone() is entered; an skb put into the NAPI cache
+ * by napi_consume_skb() is released where its state is torn down, after
+ * its last reference is known to be gone.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -37,19 +35,18 @@
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
 #include <linux/log2.h>
-#include <linux/ftrace.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
 #include <linux/percpu.h>
-#include <linux/ptrace.h>
+#include <linux/preempt.h>
 #include <linux/skbuff.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
-#include <linux/workqueue.h>
+#include <linux/topology.h>
 #include <trace/events/kmem.h>
 
 #include "netlens.h"
 #include "netlens_compat.h"
+#include "netlens_hooks.h"
 #include "netlens-events.h"
 
 #define NETLENS_SKB_TABLE_BITS_MIN	10
@@ -69,7 +66,6 @@ struct netlens_skb_entry {
 	u64 birth_ns;
 	pid_t pid;			/* allocating process, 0 if softirq */
 	u8 path;			/* enum netlens_skb_alloc_path */
-	u8 fresh;			/* from the slab, not yet constructed */
 };
 
 /*
@@ -79,9 +75,17 @@ struct netlens_skb_entry {
  */
 #define NETLENS_SITE_VALUE_BITS	8
 
-struct netlens_skb_cpu_stats {
+/* Task, softirq, hardirq, NMI: interrupt_context_level() */
+#define NETLENS_CONTEXT_LEVELS	4
+
+struct netlens_skb_cpu {
 	u64 allocs;
 	u64 frees;
+	/*
+	 * The path of the skb __alloc_skb() is building at each context
+	 * level of this CPU (an interrupt may allocate in between).
+	 */
+	u8 alloc_path[NETLENS_CONTEXT_LEVELS];
 };
 
 static struct {
@@ -93,23 +97,11 @@ static struct {
 	struct netlens_skb_entry *table;
 	unsigned int bits;
 	unsigned long sites[NETLENS_SITES];
-	struct netlens_skb_cpu_stats __percpu *stats;
+	struct netlens_skb_cpu __percpu *cpu;
 	atomic64_t table_full;
 	atomic64_t unpaired_reuse;
-	u64 arm_count;
-	u32 hooks_missing;
-	bool armed;
-	bool tracepoints_registered;
-	/* One per arming: ftrace_ops are not reusable once their filter is freed. */
-	struct ftrace_ops *ftrace_ops;
-	bool ftrace_registered;
-
-	atomic_t consumers;
-	struct mutex lock;		/* armed, table, hooks */
-	struct work_struct work;
-	spinlock_t work_lock;		/* stopping vs queueing work */
-	bool stopping;			/* exit has begun: queue no work */
 } nl_skb;
+
 
 /* ---- the live table --------------------------------------------------------- */
 
@@ -129,9 +121,8 @@ static struct netlens_skb_entry *netlens_skb_lookup(const void *skb)
 	return NULL;
 }
 
-/* @fresh: from the slab, __build_skb_around() will construct it next. */
 static void netlens_skb_born(const void *skb, u8 path, unsigned int size,
-			     unsigned long caller, bool fresh)
+			     unsigned long caller)
 {
 	struct netlens_skb_entry *bucket, *e;
 	unsigned long key = (unsigned long)skb;
@@ -157,8 +148,7 @@ fill:
 	e->birth_ns = ktime_get_ns();
 	e->pid = in_task() ? task_tgid_nr(current) : 0;
 	e->path = path;
-	WRITE_ONCE(e->fresh, fresh);
-	this_cpu_inc(nl_skb.stats->allocs);
+	this_cpu_inc(nl_skb.cpu->allocs);
 	trace_skb_alloc(skb, size, path, caller);
 }
 
@@ -178,53 +168,43 @@ static void netlens_skb_released(const struct sk_buff *skb, int truesize,
 	path = e->path;
 	/* Fields read before the slot can be claimed again. */
 	smp_store_release(&e->skb, 0);
-	this_cpu_inc(nl_skb.stats->frees);
+	this_cpu_inc(nl_skb.cpu->frees);
 	trace_skb_free(skb, ktime_get_ns() - birth,
 		       truesize < 0 ? READ_ONCE(skb->truesize) : truesize,
 		       pid, path, free_path, caller);
 }
 
-/* ---- which path: by the name of the function that called ----------------- */
+/* ---- what a caller means: classified once by symbol name ------------------ */
 
-static u8 netlens_path_of_symbol(const char *name, u8 napi)
+/* A __build_skb_around() caller whose skb's path __alloc_skb() noted. */
+#define NETLENS_SITE_FROM_ALLOC_SKB	0xff
+
+enum netlens_addr_kind {
+	ADDR_BUILD_SITE,	/* a call site of __build_skb_around() */
+	ADDR_CLONE_SITE,	/* a call site of the clone fill: skb_clone()? */
+	ADDR_RELEASE_SITE,	/* a call site of skb_release_head_state() */
+};
+
+static u8 netlens_build_site_of_symbol(const char *name)
 {
 	static const struct {
 		const char *name;
 		u8 path;
 	} map[] = {
-		{ "__alloc_skb", NETLENS_SKB_ALLOC_SKB },
+		{ "__alloc_skb", NETLENS_SITE_FROM_ALLOC_SKB },
 		{ "__build_skb", NETLENS_SKB_ALLOC_BUILD },
 		{ "build_skb", NETLENS_SKB_ALLOC_BUILD },
-		{ "slab_build_skb", NETLENS_SKB_ALLOC_BUILD },
-		{ "build_skb_around", NETLENS_SKB_ALLOC_BUILD },
-		{ "__build_skb_around", NETLENS_SKB_ALLOC_BUILD },
-		{ "skb_clone", NETLENS_SKB_ALLOC_CLONE },
+		{ "__napi_build_skb", NETLENS_SKB_ALLOC_NAPI_BUILD },
+		{ "napi_build_skb", NETLENS_SKB_ALLOC_NAPI_BUILD },
 	};
 	int i;
 
-	/* Constructed without a slab birth: out of the per-CPU NAPI cache. */
-	if (napi)
-		return strcmp(name, "__alloc_skb") ? NETLENS_SKB_ALLOC_NAPI_BUILD :
-						     NETLENS_SKB_ALLOC_NAPI;
+	/* build_skb_around() and the like: the caller brought the head. */
 	for (i = 0; i < ARRAY_SIZE(map); i++)
 		if (!strcmp(name, map[i].name))
 			return map[i].path;
 	return NETLENS_SKB_ALLOC_OTHER;
 }
-
-static u8 netlens_fn_of_symbol(const char *name);
-
-static u8 netlens_release_site_of_symbol(const char *name)
-{
-	return !strcmp(name, "napi_consume_skb");
-}
-
-enum netlens_addr_kind {
-	ADDR_ALLOC_SITE,	/* a call site of kmem_cache_alloc() */
-	ADDR_NAPI_SITE,		/* a call site of __build_skb_around() */
-	ADDR_HOOKED_FN,		/* the entry of a hooked function */
-	ADDR_RELEASE_SITE,	/* a call site of skb_release_head_state() */
-};
 
 static unsigned long netlens_site_pack(unsigned long addr, u8 value)
 {
@@ -254,14 +234,15 @@ static noinline u8 netlens_addr_learn(unsigned long addr,
 	sprint_symbol_no_offset(name, addr);
 	strreplace(name, ' ', '\0');	/* "name [module]" */
 	switch (kind) {
-	case ADDR_HOOKED_FN:
-		value = netlens_fn_of_symbol(name);
+	case ADDR_CLONE_SITE:
+		/* __skb_clone() on 6.1, where skb_morph() inlines it too. */
+		value = !strcmp(name, "skb_clone") || !strcmp(name, "__skb_clone");
 		break;
 	case ADDR_RELEASE_SITE:
-		value = netlens_release_site_of_symbol(name);
+		value = !strcmp(name, "napi_consume_skb");
 		break;
 	default:
-		value = netlens_path_of_symbol(name, kind == ADDR_NAPI_SITE);
+		value = netlens_build_site_of_symbol(name);
 		break;
 	}
 
@@ -300,142 +281,122 @@ static u8 netlens_addr_class(unsigned long addr, enum netlens_addr_kind kind)
 	return netlens_addr_learn(addr, kind, start);
 }
 
-static u8 netlens_classify(unsigned long addr, bool napi)
-{
-	return netlens_addr_class(addr, napi ? ADDR_NAPI_SITE : ADDR_ALLOC_SITE);
-}
-
-static u8 netlens_classify_fn(unsigned long ip)
-{
-	return netlens_addr_class(ip, ADDR_HOOKED_FN);
-}
-
 /* ---- hooks ------------------------------------------------------------------ */
 
-/*
- * skbuff_fclone_cache has no usercopy region, so SLUB merges it with other
- * caches of its size (sgpool-16, pool_workqueue): its objects are fast-clone
- * pairs only when __alloc_skb() allocated them.  skbuff_head_cache has one
- * and stays a cache of its own.
- */
-static void netlens_kmem_alloc_probe(void *data, unsigned long call_site,
-				     const void *ptr, struct kmem_cache *s,
-				     gfp_t gfp_flags, int node)
-{
-	u8 path;
+#define NETLENS_SKB_ARG(n)	((struct sk_buff *)netlens_ftrace_arg(fregs, n))
 
-	if (likely(s != nl_skb.head_cache && s != nl_skb.fclone_cache) || !ptr)
+/*
+ * __alloc_skb(size, gfp, flags, node): note where the head it is about to
+ * take comes from, by the same test __alloc_skb() makes (the NAPI stash
+ * only for plain SKB_ALLOC_NAPI on the local node).  skbuff_fclone_cache
+ * may be merged with other caches of its size: only this tells its
+ * objects that are fast-clone pairs from the rest.
+ */
+static void netlens_on_alloc_skb(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	unsigned long flags = netlens_ftrace_arg(fregs, 2);
+	int node = (int)netlens_ftrace_arg(fregs, 3);
+	u8 path = NETLENS_SKB_ALLOC_SKB;
+
+	if (flags & SKB_ALLOC_FCLONE)
+		path = NETLENS_SKB_ALLOC_FCLONE;
+	else if ((flags & SKB_ALLOC_NAPI) &&
+		 (node == NUMA_NO_NODE || node == numa_mem_id()))
+		path = NETLENS_SKB_ALLOC_NAPI;
+	this_cpu_write(nl_skb.cpu->alloc_path[interrupt_context_level()], path);
+}
+
+/* __build_skb_around(skb, data, frag_size): every skb built on a buffer. */
+static void netlens_on_build_skb_around(unsigned long parent_ip,
+					struct ftrace_regs *fregs)
+{
+	u8 path = netlens_addr_class(parent_ip, ADDR_BUILD_SITE);
+
+	if (path == NETLENS_SITE_FROM_ALLOC_SKB)
+		path = this_cpu_read(nl_skb.cpu->alloc_path[interrupt_context_level()]);
+	netlens_skb_born(NETLENS_SKB_ARG(0), path,
+			 path == NETLENS_SKB_ALLOC_FCLONE ? nl_skb.fclone_size :
+							    nl_skb.head_size,
+			 parent_ip);
+}
+
+/*
+ * __copy_skb_header(new, old) from skb_clone(), directly or through
+ * __skb_clone(): skb_clone() fills its clone, a fresh slab object or a
+ * fast-clone pair's twin.  skb_morph(), the segmenters and copies fill
+ * skbs already live; only where skb_morph() reaches it through an
+ * out-of-line __skb_clone() (6.1) does the lookup tell them apart.  A twin
+ * is checked after skb_clone() decided, since its release may race on
+ * another CPU with the clone's entry.
+ */
+static void netlens_on_clone_fill(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	struct sk_buff *n = NETLENS_SKB_ARG(0);
+
+	if (!netlens_addr_class(parent_ip, ADDR_CLONE_SITE))
 		return;
-	path = netlens_classify(call_site, false);
-	if (s == nl_skb.fclone_cache) {
-		if (path != NETLENS_SKB_ALLOC_SKB)
-			return;
-		netlens_skb_born(ptr, NETLENS_SKB_ALLOC_FCLONE,
-				 nl_skb.fclone_size, call_site, true);
-	} else {
-		netlens_skb_born(ptr, path, nl_skb.head_size, call_site, true);
-	}
-}
-
-static void netlens_kmem_free_probe(void *data, unsigned long call_site,
-				    const void *ptr, const struct kmem_cache *s)
-{
-	if (likely(s != nl_skb.head_cache && s != nl_skb.fclone_cache) || !ptr)
-		return;
-	netlens_skb_released(ptr, -1, NETLENS_SKB_FREE_DIRECT, call_site);
-}
-
-/*
- * Function entry hooks share one ftrace_ops.  Unlike kprobes, which drop a
- * hit while another kprobe handler runs on the CPU (a softirq doing NAPI
- * work inside a process-context handler), ftrace lets task, softirq, irq
- * and NMI contexts nest: no hit is lost.  Only entries are hooked, so no
- * kretprobe is needed either.
- */
-enum netlens_fn {
-	FN_BUILD_SKB_AROUND,	/* every skb constructed around a buffer */
-	FN_COPY_SKB_HEADER,	/* skb_clone() fills a fast-clone twin here */
-	FN_KFREE_SKBMEM,
-	FN_FREE_BULK,
-	FN_NAPI_PUT,
-	/* Where napi_skb_cache_put() is inlined (6.1), its callers: */
-	FN_KFREE_SKB_DEFER,
-	FN_STOLEN_HEAD,
-	FN_RELEASE_HEAD_STATE,	/* napi_consume_skb(), once it owns the skb */
-	FN_COUNT,
-	FN_UNKNOWN = FN_COUNT
-};
-
-static const char *const netlens_fn_names[FN_COUNT] = {
-	[FN_BUILD_SKB_AROUND] = "__build_skb_around",
-	[FN_COPY_SKB_HEADER] = "__copy_skb_header",
-	[FN_KFREE_SKBMEM] = "kfree_skbmem",
-	[FN_FREE_BULK] = "kmem_cache_free_bulk",
-	[FN_NAPI_PUT] = "napi_skb_cache_put",
-	[FN_KFREE_SKB_DEFER] = "__kfree_skb_defer",
-	[FN_STOLEN_HEAD] = "napi_skb_free_stolen_head",
-	[FN_RELEASE_HEAD_STATE] = "skb_release_head_state",
-};
-
-static u8 netlens_fn_of_symbol(const char *name)
-{
-	int i;
-
-	for (i = 0; i < FN_COUNT; i++)
-		if (!strcmp(name, netlens_fn_names[i]))
-			return i;
-	return FN_UNKNOWN;
-}
-
-/*
- * An skb is constructed around its buffer: slab skbs were born a moment
- * ago by the kmem hook ("fresh"); one out of the per-CPU NAPI cache is
- * born here.
- */
-static void netlens_on_build_skb_around(struct sk_buff *skb, unsigned long caller)
-{
-	struct netlens_skb_entry *e = netlens_skb_lookup(skb);
-
-	if (e && READ_ONCE(e->fresh)) {
-		WRITE_ONCE(e->fresh, 0);
+	if (n->fclone != SKB_FCLONE_CLONE) {
+		if (!netlens_skb_lookup(n))
+			netlens_skb_born(n, NETLENS_SKB_ALLOC_CLONE,
+					 nl_skb.head_size, parent_ip);
 		return;
 	}
-	netlens_skb_born(skb, netlens_classify(caller, true), nl_skb.head_size,
-			 caller, false);
-}
-
-/*
- * __copy_skb_header(new, old): skb_clone() has taken a fast-clone pair's
- * twin when @new is marked as one and is not live.  (skb_morph() and the
- * segmenters copy headers into skbs already live.)  Checked after
- * skb_clone() decided, since the twin's release may race on another CPU
- * with the clone's entry.
- */
-static void netlens_on_copy_skb_header(struct sk_buff *new, unsigned long caller)
-{
-	if (new->fclone != SKB_FCLONE_CLONE)
-		return;
 	/*
 	 * skb_clone() saw fclone_ref drop to 1 after the release hook cleared
 	 * the twin's slot: order that read before the slot's.
 	 */
 	smp_rmb();
-	if (!netlens_skb_lookup(new))
-		netlens_skb_born(new, NETLENS_SKB_ALLOC_FCLONE_CLONE,
-				 nl_skb.head_size, caller, false);
+	if (!netlens_skb_lookup(n))
+		netlens_skb_born(n, NETLENS_SKB_ALLOC_FCLONE_CLONE,
+				 nl_skb.head_size, parent_ip);
+}
+
+/* slab_build_skb(data) returned: an skb built inline around a slab buffer. */
+static void netlens_on_slab_build_skb(unsigned long ret, unsigned long ret_ip)
+{
+	if (ret)
+		netlens_skb_born((const void *)ret, NETLENS_SKB_ALLOC_BUILD,
+				 nl_skb.head_size, ret_ip);
+}
+
+static void netlens_on_kfree_skbmem(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	struct sk_buff *skb = NETLENS_SKB_ARG(0);
+
+	netlens_skb_released(skb, -1, skb->fclone == SKB_FCLONE_UNAVAILABLE ?
+			     NETLENS_SKB_FREE_SLAB : NETLENS_SKB_FREE_FCLONE,
+			     parent_ip);
 }
 
 /* kmem_cache_free_bulk(s, size, p): kfree_skb_list() frees this way. */
-static void netlens_on_free_bulk(struct kmem_cache *s, size_t size, void **objs,
-				 unsigned long caller)
+static void netlens_on_free_bulk(unsigned long parent_ip, struct ftrace_regs *fregs)
 {
-	size_t i;
+	struct kmem_cache *s = (struct kmem_cache *)netlens_ftrace_arg(fregs, 0);
+	size_t i, size = netlens_ftrace_arg(fregs, 1);
+	void **objs = (void **)netlens_ftrace_arg(fregs, 2);
 
 	if (likely(s != nl_skb.head_cache))
 		return;
 	for (i = 0; i < size; i++)
 		if (objs[i])
-			netlens_skb_released(objs[i], -1, NETLENS_SKB_FREE_BULK, caller);
+			netlens_skb_released(objs[i], -1, NETLENS_SKB_FREE_BULK,
+					     parent_ip);
+}
+
+/* kfree_skb_partial(skb, head_stolen): a stolen head goes to the slab. */
+static void netlens_on_kfree_skb_partial(unsigned long parent_ip,
+					 struct ftrace_regs *fregs)
+{
+	if (netlens_ftrace_arg(fregs, 1) & 0xff)
+		netlens_skb_released(NETLENS_SKB_ARG(0), -1,
+				     NETLENS_SKB_FREE_DIRECT, parent_ip);
+}
+
+static void netlens_on_napi_cache_put(unsigned long parent_ip,
+				      struct ftrace_regs *fregs)
+{
+	netlens_skb_released(NETLENS_SKB_ARG(0), -1, NETLENS_SKB_FREE_NAPI_CACHE,
+			     parent_ip);
 }
 
 /*
@@ -445,199 +406,114 @@ static void netlens_on_free_bulk(struct kmem_cache *s, size_t size, void **objs,
  * meanwhile) and only for skbs that are no fast clone (those it hands to
  * __kfree_skb(), which ends in kfree_skbmem()).
  */
-static void netlens_on_release_head_state(struct sk_buff *skb,
-					  unsigned long caller)
+static void netlens_on_release_head_state(unsigned long parent_ip,
+					  struct ftrace_regs *fregs)
 {
+	struct sk_buff *skb = NETLENS_SKB_ARG(0);
+
 	if (skb->fclone != SKB_FCLONE_UNAVAILABLE ||
-	    !netlens_addr_class(caller, ADDR_RELEASE_SITE))
+	    !netlens_addr_class(parent_ip, ADDR_RELEASE_SITE))
 		return;
-	netlens_skb_released(skb, -1, NETLENS_SKB_FREE_NAPI_CACHE, caller);
+	netlens_skb_released(skb, -1, NETLENS_SKB_FREE_NAPI_CACHE, parent_ip);
 }
 
-static void notrace netlens_ftrace_entry(unsigned long ip, unsigned long parent_ip,
-					 struct ftrace_ops *op,
-					 struct ftrace_regs *fregs)
-{
-	unsigned long arg0 = netlens_ftrace_arg(fregs, 0);
-	unsigned long arg1 = netlens_ftrace_arg(fregs, 1);
+/* Bit i of hooks_missing: hook i of this table.  The busiest come first. */
+enum netlens_skb_hook {
+	HOOK_BUILD_SKB_AROUND,
+	HOOK_ALLOC_SKB,
+	HOOK_KFREE_SKBMEM,
+	HOOK_NAPI_PUT,
+	HOOK_RELEASE_HEAD_STATE,
+	HOOK_COPY_SKB_HEADER,
+	HOOK_FREE_BULK,
+	HOOK_KFREE_SKB_PARTIAL,
+	HOOK_KFREE_SKB_DEFER,
+	HOOK_STOLEN_HEAD,
+	HOOK_SLAB_BUILD_SKB,
+	HOOK_COUNT
+};
 
-	switch (netlens_classify_fn(ip)) {
-	case FN_BUILD_SKB_AROUND:
-		netlens_on_build_skb_around((struct sk_buff *)arg0, parent_ip);
-		break;
-	case FN_COPY_SKB_HEADER:
-		netlens_on_copy_skb_header((struct sk_buff *)arg0, parent_ip);
-		break;
-	case FN_KFREE_SKBMEM: {
-		struct sk_buff *skb = (struct sk_buff *)arg0;
-
-		netlens_skb_released(skb, -1, skb->fclone == SKB_FCLONE_UNAVAILABLE ?
-				     NETLENS_SKB_FREE_SLAB : NETLENS_SKB_FREE_FCLONE,
-				     parent_ip);
-		break;
-	}
-	case FN_FREE_BULK:
-		netlens_on_free_bulk((struct kmem_cache *)arg0, arg1,
-				     (void **)netlens_ftrace_arg(fregs, 2),
-				     parent_ip);
-		break;
-	case FN_NAPI_PUT:
-	case FN_KFREE_SKB_DEFER:
-	case FN_STOLEN_HEAD:
-		netlens_skb_released((struct sk_buff *)arg0, -1,
-				     NETLENS_SKB_FREE_NAPI_CACHE, parent_ip);
-		break;
-	case FN_RELEASE_HEAD_STATE:
-		netlens_on_release_head_state((struct sk_buff *)arg0, parent_ip);
-		break;
-	default:
-		break;
-	}
-}
-
-static int netlens_ftrace_filter(struct ftrace_ops *ops, enum netlens_fn fn)
-{
-	char name[32];
-
-	strscpy(name, netlens_fn_names[fn], sizeof(name));
-	return ftrace_set_filter(ops, name, strlen(name), 0);
-}
+static const struct netlens_hook netlens_skb_hook_table[HOOK_COUNT] = {
+	[HOOK_BUILD_SKB_AROUND] = { "__build_skb_around",
+		.entry = netlens_on_build_skb_around, .instead_of = -1 },
+	[HOOK_ALLOC_SKB] = { "__alloc_skb",
+		.entry = netlens_on_alloc_skb, .instead_of = -1 },
+	[HOOK_KFREE_SKBMEM] = { "kfree_skbmem",
+		.entry = netlens_on_kfree_skbmem, .instead_of = -1 },
+	/* Inlined on 6.1: its callers stand in for it there. */
+	[HOOK_NAPI_PUT] = { "napi_skb_cache_put",
+		.entry = netlens_on_napi_cache_put,
+		.flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
+	[HOOK_RELEASE_HEAD_STATE] = { "skb_release_head_state",
+		.entry = netlens_on_release_head_state,
+		.instead_of = HOOK_NAPI_PUT },
+	[HOOK_COPY_SKB_HEADER] = { "__copy_skb_header",
+		.entry = netlens_on_clone_fill, .instead_of = -1 },
+	[HOOK_FREE_BULK] = { "kmem_cache_free_bulk",
+		.entry = netlens_on_free_bulk, .instead_of = -1 },
+	[HOOK_KFREE_SKB_PARTIAL] = { "kfree_skb_partial",
+		.entry = netlens_on_kfree_skb_partial, .instead_of = -1 },
+	[HOOK_KFREE_SKB_DEFER] = { "__kfree_skb_defer",
+		.entry = netlens_on_napi_cache_put,
+		.instead_of = HOOK_NAPI_PUT },
+	[HOOK_STOLEN_HEAD] = { "napi_skb_free_stolen_head",
+		.entry = netlens_on_napi_cache_put,
+		.instead_of = HOOK_NAPI_PUT },
+	/* 6.3+: builds its skb inline, after the slab allocation. */
+	[HOOK_SLAB_BUILD_SKB] = { "slab_build_skb",
+		.exit = netlens_on_slab_build_skb,
+		.flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
+};
 
 /* ---- arming ------------------------------------------------------------------ */
 
-static void netlens_skb_disarm(void)
+static int netlens_skb_prepare(void)
 {
-	if (nl_skb.ftrace_registered) {
-		unregister_ftrace_function(nl_skb.ftrace_ops);
-		nl_skb.ftrace_registered = false;
-	}
-	if (nl_skb.ftrace_ops) {
-		ftrace_free_filter(nl_skb.ftrace_ops);
-		kfree(nl_skb.ftrace_ops);
-		nl_skb.ftrace_ops = NULL;
-	}
-	if (nl_skb.tracepoints_registered) {
-		unregister_trace_kmem_cache_free(netlens_kmem_free_probe, NULL);
-		unregister_trace_kmem_cache_alloc(netlens_kmem_alloc_probe, NULL);
-		nl_skb.tracepoints_registered = false;
-	}
-	/* No probe may still be running when the table goes. */
-	tracepoint_synchronize_unregister();
-	kvfree(nl_skb.table);
-	nl_skb.table = NULL;
-	nl_skb.armed = false;
-}
-
-static int netlens_skb_arm(void)
-{
-	unsigned int hooked = 0;
-	bool napi_put;
-	int err, fn;
-
 	nl_skb.bits = skb_table_bits;
 	nl_skb.table = kvcalloc(NETLENS_SKB_WAYS << nl_skb.bits,
 				sizeof(struct netlens_skb_entry), GFP_KERNEL);
 	if (!nl_skb.table)
 		return -ENOMEM;
 	memset(nl_skb.sites, 0, sizeof(nl_skb.sites));
-	nl_skb.hooks_missing = 0;
-	nl_skb.ftrace_ops = kzalloc(sizeof(*nl_skb.ftrace_ops), GFP_KERNEL);
-	if (!nl_skb.ftrace_ops) {
-		err = -ENOMEM;
-		goto err_disarm;
-	}
-	nl_skb.ftrace_ops->func = netlens_ftrace_entry;
-
-	/* The callers stand in for napi_skb_cache_put() only where it is inlined. */
-	napi_put = !netlens_ftrace_filter(nl_skb.ftrace_ops, FN_NAPI_PUT);
-	hooked += napi_put;
-	for (fn = 0; fn < FN_COUNT; fn++) {
-		if (fn == FN_NAPI_PUT || (fn > FN_NAPI_PUT && napi_put))
-			continue;
-		err = netlens_ftrace_filter(nl_skb.ftrace_ops, fn);
-		if (err) {
-			nl_skb.hooks_missing |= BIT(fn);
-			pr_warn("cannot hook %s (%d): sk_buffs through it are not seen\n",
-				netlens_fn_names[fn], err);
-		} else {
-			hooked++;
-		}
-	}
-	/* An ftrace_ops with an empty filter would trace every function. */
-	if (!hooked) {
-		err = -ENOENT;
-		goto err_disarm;
-	}
-
-	err = register_trace_kmem_cache_alloc(netlens_kmem_alloc_probe, NULL);
-	if (err)
-		goto err_disarm;
-	err = register_trace_kmem_cache_free(netlens_kmem_free_probe, NULL);
-	if (err) {
-		unregister_trace_kmem_cache_alloc(netlens_kmem_alloc_probe, NULL);
-		goto err_disarm;
-	}
-	nl_skb.tracepoints_registered = true;
-
-	err = register_ftrace_function(nl_skb.ftrace_ops);
-	if (err)
-		goto err_disarm;
-	nl_skb.ftrace_registered = true;
-
-	nl_skb.armed = true;
-	nl_skb.arm_count++;
 	return 0;
-
-err_disarm:
-	pr_warn("cannot arm the skb hooks: %d\n", err);
-	netlens_skb_disarm();
-	return err;
 }
 
-static void netlens_skb_reconcile(struct work_struct *work)
+/* No hook runs any more. */
+static void netlens_skb_release(void)
 {
-	bool want;
-
-	mutex_lock(&nl_skb.lock);
-	want = atomic_read(&nl_skb.consumers) > 0;
-	if (want && !nl_skb.armed)
-		netlens_skb_arm();
-	else if (!want && nl_skb.armed)
-		netlens_skb_disarm();
-	mutex_unlock(&nl_skb.lock);
+	kvfree(nl_skb.table);
+	nl_skb.table = NULL;
 }
 
-/* Once exit has begun the work item may be about to be freed: leave it. */
-static void netlens_skb_queue_reconcile(void)
-{
-	spin_lock(&nl_skb.work_lock);
-	if (!nl_skb.stopping)
-		schedule_work(&nl_skb.work);
-	spin_unlock(&nl_skb.work_lock);
-}
+static struct netlens_hook_set netlens_skb_hooks = {
+	.name = "skb",
+	.hooks = netlens_skb_hook_table,
+	.nr_hooks = HOOK_COUNT,
+	.prepare = netlens_skb_prepare,
+	.release = netlens_skb_release,
+};
 
+/* Under tracepoints_mutex, before the consumer's probe goes in. */
 int netlens_skb_tp_reg(void)
 {
 	if (!nl_skb.head_cache)
 		return -EOPNOTSUPP;
-	atomic_inc(&nl_skb.consumers);
-	netlens_skb_queue_reconcile();
-	return 0;
+	return netlens_hooks_get(&netlens_skb_hooks);
 }
 
 void netlens_skb_tp_unreg(void)
 {
-	atomic_dec(&nl_skb.consumers);
-	netlens_skb_queue_reconcile();
+	netlens_hooks_put(&netlens_skb_hooks);
 }
 
 void netlens_skb_stats(struct netlens_skb_stats *st)
 {
+	struct netlens_hooks_state hs;
 	int cpu;
 
 	memset(st, 0, sizeof(*st));
 	for_each_possible_cpu(cpu) {
-		struct netlens_skb_cpu_stats *c = per_cpu_ptr(nl_skb.stats, cpu);
+		struct netlens_skb_cpu *c = per_cpu_ptr(nl_skb.cpu, cpu);
 
 		st->allocs += READ_ONCE(c->allocs);
 		st->frees += READ_ONCE(c->frees);
@@ -645,11 +521,10 @@ void netlens_skb_stats(struct netlens_skb_stats *st)
 	st->live = st->allocs > st->frees ? st->allocs - st->frees : 0;
 	st->table_full = atomic64_read(&nl_skb.table_full);
 	st->unpaired_reuse = atomic64_read(&nl_skb.unpaired_reuse);
-	mutex_lock(&nl_skb.lock);
-	st->armed = nl_skb.armed;
-	st->hooks_missing = nl_skb.hooks_missing;
-	st->arm_count = nl_skb.arm_count;
-	mutex_unlock(&nl_skb.lock);
+	netlens_hooks_state(&netlens_skb_hooks, &hs);
+	st->armed = hs.armed;
+	st->hooks_missing = hs.missing;
+	st->arm_count = hs.arm_count;
 }
 
 /* ---- which caches hold sk_buffs: watch our own allocations once ------------ */
@@ -727,13 +602,11 @@ int netlens_skb_init(void)
 			NETLENS_SKB_TABLE_BITS_MIN, NETLENS_SKB_TABLE_BITS_MAX);
 		return -EINVAL;
 	}
-	mutex_init(&nl_skb.lock);
-	spin_lock_init(&nl_skb.work_lock);
-	INIT_WORK(&nl_skb.work, netlens_skb_reconcile);
+	netlens_hooks_init(&netlens_skb_hooks);
 	atomic64_set(&nl_skb.table_full, 0);
 	atomic64_set(&nl_skb.unpaired_reuse, 0);
-	nl_skb.stats = alloc_percpu(struct netlens_skb_cpu_stats);
-	if (!nl_skb.stats)
+	nl_skb.cpu = alloc_percpu(struct netlens_skb_cpu);
+	if (!nl_skb.cpu)
 		return -ENOMEM;
 
 	err = netlens_skb_learn_caches();
@@ -746,13 +619,11 @@ int netlens_skb_init(void)
 
 void netlens_skb_exit(void)
 {
-	spin_lock(&nl_skb.work_lock);
-	nl_skb.stopping = true;
-	spin_unlock(&nl_skb.work_lock);
-	cancel_work_sync(&nl_skb.work);
-	mutex_lock(&nl_skb.lock);
-	if (nl_skb.armed)
-		netlens_skb_disarm();
-	mutex_unlock(&nl_skb.lock);
-	free_percpu(nl_skb.stats);
+	/*
+	 * The trace core may call unreg after this (an event enabled through
+	 * tracefs is disabled only at MODULE_STATE_GOING): stopped hooks
+	 * ignore it.
+	 */
+	netlens_hooks_stop(&netlens_skb_hooks);
+	free_percpu(nl_skb.cpu);
 }

@@ -16,8 +16,9 @@ packages=(
 	procps
 	# perf record on netlens events (unload_test: perf pins the module)
 	linux-perf
-	# benchmarks: the book's method under bpftrace
-	bpftrace
+	# benchmarks: the book's method under bpftrace; enable_test: every
+	# way of consuming netlens events (perf, trace-cmd, bpftrace)
+	bpftrace trace-cmd
 )
 
 missing=()

@@ -99,6 +99,40 @@ static inline int run_cmd(char *out, size_t outlen, const char *fmt, ...)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+/* The full path of command @name on PATH into @buf; NULL when missing. */
+static inline const char *find_tool(const char *name, char *buf, size_t len)
+{
+	if (run_cmd(buf, len, "command -v %s", name) || !*buf)
+		return NULL;
+	buf[strcspn(buf, "\n")] = '\0';
+	return buf;
+}
+
+/* A perf that runs on this kernel (Debian's wrapper may have none). */
+static inline const char *find_perf(char *buf, size_t len)
+{
+	static const char *const names[] = { "perf", "perf_6.12", "perf_6.1", NULL };
+	int i;
+
+	for (i = 0; names[i]; i++) {
+		if (!find_tool(names[i], buf, len))
+			continue;
+		if (run_cmd(NULL, 0, "%s --version >/dev/null 2>&1", buf))
+			continue;
+		return buf;
+	}
+	return NULL;
+}
+
+/*
+ * perf walks /lib/modules/KVER at startup to name module maps: over the
+ * guest's 9p root in TCG that takes half a minute.  Run it as
+ * "unshare -m --propagation private /bin/sh -c PERF_EMPTY_MODULES_SH perf
+ * ARGS": it gets an empty one in a mount namespace of its own.
+ */
+#define PERF_EMPTY_MODULES_SH \
+	"mount -t tmpfs tmpfs \"/lib/modules/$(uname -r)\" 2>/dev/null; exec \"$0\" \"$@\""
+
 /* ---- running a tool in the background ------------------------------------ */
 #include <poll.h>
 #include <signal.h>
@@ -123,6 +157,27 @@ static inline const char *tool_path(const char *name, char *buf, size_t len)
 	if (slash)
 		*slash = '\0';
 	snprintf(buf, len, "%.400s/bin/%s", exe, name);
+	return buf;
+}
+
+/*
+ * @rel in the repository: $BUILD/../@rel (this binary is $BUILD/tests/x),
+ * else @rel from the working directory (vmtest.sh runs in the repository).
+ */
+static inline const char *repo_file(const char *rel, char *buf, size_t len)
+{
+	char bin[512], *slash;
+
+	tool_path("x", bin, sizeof(bin));
+	slash = strrchr(bin, '/');		/* $BUILD/bin */
+	if (slash)
+		*slash = '\0';
+	slash = strrchr(bin, '/');		/* $BUILD */
+	if (slash)
+		*slash = '\0';
+	if (snprintf(buf, len, "%.500s/../%s", bin, rel) >= (int)len ||
+	    access(buf, R_OK))
+		snprintf(buf, len, "%s", rel);
 	return buf;
 }
 

@@ -339,43 +339,37 @@ static void report_misses(struct skblife_bpf *skel)
 }
 
 /*
- * The module arms its skb hooks from a work item once a consumer attaches:
- * wait for that, so that "Tracing" means every lifetime is counted.
+ * The module arms its skb hooks while the first consumer attaches: once
+ * attached, they are armed.  Say so when some could not be placed.
  */
-static int wait_armed(void)
+static int check_armed(void)
 {
 	struct netlens_skb_stats st;
 	char err[256];
-	int fd, i, ret = -ETIMEDOUT;
+	int fd, ret = 0;
 
 	fd = netlens_dev_open(O_RDONLY, err, sizeof(err));
 	if (fd < 0) {
 		fprintf(stderr, "skblife: %s\n", err);
 		return fd;
 	}
-	for (i = 0; i < 500; i++) {
-		if (netlens_dev_skb_stats(fd, &st)) {
-			ret = -errno;
-			break;
-		}
-		if (st.armed) {
-			if (st.hooks_missing)
-				fprintf(stderr, "skblife: warning: netlens could not place some skb hooks (mask 0x%x, see dmesg): lifetimes through them are missed\n",
-					st.hooks_missing);
-			ret = 0;
-			break;
-		}
-		usleep(10000);
+	if (netlens_dev_skb_stats(fd, &st)) {
+		ret = -errno;
+		fprintf(stderr, "skblife: NETLENS_IOC_SKB_STATS: %s\n", strerror(-ret));
+	} else if (!st.armed) {
+		ret = -ENOENT;
+		fprintf(stderr, "skblife: netlens did not arm its skb hooks (see dmesg)\n");
+	} else if (st.hooks_missing) {
+		fprintf(stderr, "skblife: warning: netlens could not place some skb hooks (mask 0x%x, see dmesg): lifetimes through them are missed\n",
+			st.hooks_missing);
 	}
 	close(fd);
-	if (ret == -ETIMEDOUT)
-		fprintf(stderr, "skblife: netlens did not arm its skb hooks within 5 s (see dmesg)\n");
 	return ret;
 }
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, "[interval [count]]", doc };
+	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	struct skblife_bpf *skel = NULL;
 	unsigned int reports = 0;
 	int err, ncpus, rec_fd = -1;
@@ -398,16 +392,24 @@ int main(int argc, char **argv)
 	}
 	if (!tool_prepare("skblife", &env))
 		return 1;
-	if (!opt.fallback && access("/sys/module/netlens", F_OK)) {
-		fprintf(stderr, "skblife: netlens.ko is not loaded (modprobe netlens): falling back to pure BPF on the kmem:kmem_cache_alloc/free tracepoints, which miss skbs recycled through the per-CPU NAPI cache and fast-clone twins, and cost more\n");
-		opt.fallback = true;
-	} else if (!opt.fallback && access("/sys/kernel/btf/netlens", F_OK)) {
-		fprintf(stderr, "skblife: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so tp_btf/skb_free cannot attach (README: No BTF); falling back to pure BPF on the kmem tracepoints\n");
-		opt.fallback = true;
-	}
-	if (opt.fallback && opt.longer) {
-		fprintf(stderr, "skblife: -L needs netlens.ko: its records reach userspace through /dev/netlens\n");
-		return 1;
+	if (!opt.fallback) {
+		const char *no_module = NULL;
+
+		if (access("/sys/module/netlens", F_OK))
+			no_module = "netlens.ko is not loaded (modprobe netlens)";
+		else if (access("/sys/kernel/btf/netlens", F_OK))
+			no_module = "/sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so tp_btf/skb_free cannot attach (README: No BTF)";
+		/* -L has no fallback: say so once, without promising one. */
+		if (no_module && opt.longer) {
+			fprintf(stderr, "skblife: -L needs netlens.ko, its records reach userspace through /dev/netlens: %s\n",
+				no_module);
+			return 1;
+		}
+		if (no_module) {
+			fprintf(stderr, "skblife: %s: falling back to pure BPF on the kmem:kmem_cache_alloc/free tracepoints, which miss skbs recycled through the per-CPU NAPI cache and fast-clone twins, and cost more\n",
+				no_module);
+			opt.fallback = true;
+		}
 	}
 	if (opt.fallback && access("/sys/kernel/btf/vmlinux", F_OK)) {
 		fprintf(stderr, "skblife: the fallback needs kernel BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF) and this kernel has none; load netlens.ko instead\n");
@@ -449,7 +451,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (!opt.fallback) {
-		err = wait_armed();
+		err = check_armed();
 		if (err)
 			goto cleanup;
 	}

@@ -965,34 +965,11 @@ TEST_F_TIMEOUT(unload, tracefs_events_enabled_fifo_busy_cpu, 150)
 }
 
 /* perf: its own name, or Debian's perf_X.Y of older releases. */
-static const char *find_perf(char *buf, size_t len)
-{
-	static const char *const names[] = { "perf", "perf_6.12", "perf_6.1", NULL };
-	char out[256];
-	int i;
-
-	for (i = 0; names[i]; i++) {
-		if (run_cmd(out, sizeof(out), "command -v %s", names[i]) || !*out)
-			continue;
-		out[strcspn(out, "\n")] = '\0';
-		if (run_cmd(NULL, 0, "%s --version >/dev/null 2>&1", out))
-			continue;	/* the wrapper with no perf for this kernel */
-		snprintf(buf, len, "%s", out);
-		return buf;
-	}
-	return NULL;
-}
-
 TEST_F_TIMEOUT(unload, perf_record_pins_module, 180)
 {
 	char perf[256], unshare[256], out[1024];
-	/*
-	 * perf walks /lib/modules/KVER at startup to name module maps: over
-	 * the guest's 9p root in TCG that takes half a minute.  It gets an
-	 * empty one in a mount namespace of its own.
-	 */
 	char *argv[] = { unshare, "-m", "--propagation", "private", "/bin/sh", "-c",
-			 "mount -t tmpfs tmpfs \"/lib/modules/$(uname -r)\" 2>/dev/null; exec \"$0\" \"$@\"",
+			 PERF_EMPTY_MODULES_SH,
 			 perf, "record", "-e", "netlens:skb_free", "-a", "-B", "-N",
 			 "-o", "/tmp/netlens_unload_perf.data", NULL };
 	struct bg_tool *t = calloc(1, sizeof(*t));
@@ -1002,9 +979,8 @@ TEST_F_TIMEOUT(unload, perf_record_pins_module, 180)
 	ASSERT_NE(NULL, t);
 	if (!find_perf(perf, sizeof(perf)))
 		SKIP(return, "perf is not installed (Debian: linux-perf)");
-	if (run_cmd(unshare, sizeof(unshare), "command -v unshare") || !*unshare)
+	if (!find_tool("unshare", unshare, sizeof(unshare)))
 		SKIP(return, "unshare (util-linux) is not installed");
-	unshare[strcspn(unshare, "\n")] = '\0';
 	for (i = 0; i < PERF_CYCLES; i++) {
 		start = now_ms();
 		/* perf says nothing until it ends: its module reference says it runs. */

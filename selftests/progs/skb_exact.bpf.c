@@ -69,18 +69,46 @@ __u64 slab_births_unseen = 0;		/* slab-path skb_alloc, kmem did not */
 __u64 kmem_unannounced = 0;		/* slab object freed, never skb_alloc'd */
 __u64 kmem_free_while_live = 0;		/* slab took back a live skb */
 
-/* The last slab allocation on this CPU: which cache a birth came from. */
+/*
+ * The last slab allocations on this CPU: which cache a birth came from.
+ * netlens announces an skb once it is built, after __alloc_skb() also took
+ * its data (from a slab cache of its own on 6.12) and interrupts may have
+ * allocated in between, so a few are kept.
+ */
+#define KMEM_SEEN 8
+
 struct kmem_seen {
 	__u64 ptr;
 	__u64 cache;
+};
+
+struct kmem_recent {
+	__u32 next;
+	struct kmem_seen seen[KMEM_SEEN];
 };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct kmem_seen);
+	__type(value, struct kmem_recent);
 } last_kmem SEC(".maps");
+
+/* The cache this CPU recently took @ptr from, 0 if none. */
+static __always_inline __u64 recent_cache(__u64 ptr)
+{
+	struct kmem_recent *r;
+	__u32 zero = 0;
+	int i;
+
+	r = bpf_map_lookup_elem(&last_kmem, &zero);
+	if (!r)
+		return 0;
+	for (i = 0; i < KMEM_SEEN; i++)
+		if (r->seen[i].ptr == ptr)
+			return r->seen[i].cache;
+	return 0;
+}
 
 /* The cache fast-clone pairs come from (merged or not), once seen. */
 __u64 fclone_cache = 0;
@@ -121,16 +149,14 @@ int BPF_PROG(on_alloc, const struct sk_buff *skb, unsigned int size, __u8 path,
 		.path = path,
 		.cpu = bpf_get_smp_processor_id(),
 	};
+	__u64 cache = recent_cache(key);
 	struct slab_obj *obj;
-	struct kmem_seen *seen;
 	struct site_count *c;
-	__u32 zero = 0;
 
-	seen = bpf_map_lookup_elem(&last_kmem, &zero);
-	if (path == NETLENS_SKB_ALLOC_FCLONE && seen && seen->ptr == key && !fclone_cache)
-		fclone_cache = seen->cache;
-	/* Slab births name the allocation's call site. */
-	if (seen && seen->ptr == key && seen->cache == fclone_cache) {
+	if (path == NETLENS_SKB_ALLOC_FCLONE && cache && !fclone_cache)
+		fclone_cache = cache;
+	/* Slab births name a site in the function that allocated. */
+	if (cache && cache == fclone_cache) {
 		c = site_count(caller);
 		if (c)
 			__sync_fetch_and_add(&c->births, 1);
@@ -193,16 +219,18 @@ int BPF_PROG(on_kmem_alloc, unsigned long call_site, const void *ptr,
 {
 	struct slab_obj obj = { .ts = bpf_ktime_get_ns() };
 	__u64 key = (__u64)ptr;
-	struct kmem_seen *seen;
+	struct kmem_recent *r;
 	struct site_count *c;
 	__u32 zero = 0;
 
 	if (!ptr)
 		return 0;
-	seen = bpf_map_lookup_elem(&last_kmem, &zero);
-	if (seen) {
-		seen->ptr = key;
-		seen->cache = (__u64)s;
+	r = bpf_map_lookup_elem(&last_kmem, &zero);
+	if (r) {
+		__u32 i = r->next++ % KMEM_SEEN;
+
+		r->seen[i].ptr = key;
+		r->seen[i].cache = (__u64)s;
 	}
 	if (fclone_cache && (__u64)s == fclone_cache) {
 		c = site_count(call_site);
