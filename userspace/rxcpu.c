@@ -157,7 +157,7 @@ static int report(void *ctx)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, NULL, doc };
+	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	static const char *const tps[] = { "netif_receive_skb" };
 	struct rxcpu_bpf *skel;
 	int err;

@@ -99,7 +99,7 @@ static int report(void *ctx)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, NULL, doc };
+	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	struct attach_alts alts = { "sock", "sock_send_length", "sock_send_length",
 				    "tcp_sendmsg" };
 	struct sendsize_bpf *skel;

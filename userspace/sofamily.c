@@ -81,7 +81,7 @@ static int report(void *ctx)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, NULL, doc };
+	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	struct sofamily_ctx c = {};
 	int err;
 

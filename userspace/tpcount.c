@@ -25,7 +25,7 @@ static struct tool_env env;
 static const char *category;
 
 const char *argp_program_version = "tpcount " NETLENS_VERSION;
-static const char args_doc[] = "CATEGORY [interval [count]]";
+static const char args_doc[] = "CATEGORY " TOOL_ARGS_DOC;
 static const char doc[] =
 "Count the hits of every tracepoint of a category, by name.\n"
 "\n"
@@ -65,6 +65,10 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (category)
 			return tool_parse_common(key, arg, state, &env);
+		/* No category is a number: "tpcount 5" forgot the category. */
+		if (*arg && arg[strspn(arg, "0123456789")] == '\0')
+			argp_error(state, "missing CATEGORY before '%s' (e.g. tpcount net %s)",
+				   arg, arg);
 		if (!valid_category(arg))
 			argp_error(state, "invalid category '%s': a tracefs events/ "
 				   "directory name (letters, digits, '_', '-')", arg);

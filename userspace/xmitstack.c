@@ -162,7 +162,7 @@ static int report(void *ctx)
 
 int main(int argc, char **argv)
 {
-	static const struct argp argp = { opts, parse_arg, NULL, doc };
+	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	static const char *const tps[] = { "net_dev_xmit" };
 	struct xmit_ctx c = {};
 	char why[256];

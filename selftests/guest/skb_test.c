@@ -747,6 +747,10 @@ TEST(skblife_no_module_falls_back)
 	EXPECT_EQ(0, run_cmd(out, sizeof(out), "timeout --preserve-status -s INT 3 %s 2>&1", tool));
 	EXPECT_NE(NULL, strstr(out, "netlens.ko is not loaded")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "falling back to pure BPF")) TH_LOG("%s", out);
+	/* -L has no fallback: one message that says why, no promise of one. */
+	EXPECT_EQ(1, run_cmd(out, sizeof(out), "%s -L 10ms 2>&1", tool));
+	EXPECT_STREQ("skblife: -L needs netlens.ko, its records reach userspace through "
+		     "/dev/netlens: netlens.ko is not loaded (modprobe netlens)\n", out);
 }
 
 /* skblife's BPF program pins the module: rmmod is refused, nothing breaks. */

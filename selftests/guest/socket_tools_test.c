@@ -461,6 +461,21 @@ TEST(sofamily_counts)
 	DUMP_ON_FAILURE(t);
 }
 
+/* A hung-up terminal or ssh session ends a tool as Ctrl-C does: summary, 0. */
+TEST(sofamily_sighup_prints_summary)
+{
+	char comm[17];
+	const int K = 2;
+	struct bg_tool t;
+
+	my_comm(comm);
+	ASSERT_EQ(0, start_self(&t, "sofamily", (const char *[]){ "-s", NULL }, "Tracing"));
+	family_workload(_metadata, K);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGHUP, STOP_MS)) TH_LOG("%s", t.out);
+	EXPECT_EQ(1, count_linef(t.out, "@accept[%s, 2, AF_INET]: %d", comm, K));
+	DUMP_ON_FAILURE(t);
+}
+
 TEST(sofamily_success_only_by_comm)
 {
 	char comm[17];

@@ -247,14 +247,7 @@ static int scan_and_abort(struct listener *l, const char *iface)
 
 static const char *env_script(char *buf, size_t len)
 {
-	const char *repo = getenv("NETLENS_BUILD");
-
-	/* $BUILD/.. is the repository; else run from it. */
-	if (repo)
-		snprintf(buf, len, "%s/../selftests/wifi_env.sh", repo);
-	else
-		snprintf(buf, len, "selftests/wifi_env.sh");
-	return buf;
+	return repo_file("selftests/wifi_env.sh", buf, len);
 }
 
 static int wiphy_of(const char *ns, const char *iface, char *out, size_t len)

@@ -158,6 +158,43 @@ TEST(help)
 	}
 }
 
+/* Every tool's usage line shows what it takes, as argp prints it. */
+TEST(usage_lines)
+{
+	char out[8192], want[128];
+	size_t i;
+
+	for (i = 0; i < N(interval_tools); i++) {
+		snprintf(want, sizeof(want), "Usage: %s [OPTION...] %s[interval [count]]\n",
+			 interval_tools[i],
+			 strcmp(interval_tools[i], "tpcount") ? "" : "CATEGORY ");
+		EXPECT_EQ(0, run_tool(out, sizeof(out), interval_tools[i], "--help"));
+		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s", out);
+		EXPECT_EQ(0, run_tool(out, sizeof(out), interval_tools[i], "--usage"));
+		EXPECT_NE(NULL, strstr(out, "[interval [count]]")) TH_LOG("%s", out);
+	}
+}
+
+/* Help asked for is output, not an error: stdout, exit 0, as every tool. */
+TEST(help_on_stdout)
+{
+	static const char *const all[] = {
+		"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
+		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
+		"ieee80211scan", "netlensctl",
+	};
+	char out[8192], bin[512];
+	size_t i;
+
+	for (i = 0; i < N(all); i++) {
+		tool_path(all[i], bin, sizeof(bin));
+		EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s -h 2>/dev/null", bin));
+		EXPECT_EQ(0, strncmp(out, "Usage: ", 7)) TH_LOG("%s -h: %s", all[i], out);
+		EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s --help 2>&1 >/dev/null", bin));
+		EXPECT_STREQ("", out) TH_LOG("%s --help wrote to stderr", all[i]);
+	}
+}
+
 TEST(unprivileged)
 {
 	char out[4096], bin[512];
@@ -183,6 +220,33 @@ TEST(unprivileged)
 	}
 }
 
+/*
+ * A kernel without BTF: one line that says what is missing, not libbpf's
+ * "No such process".  /sys/kernel/btf hidden in a mount namespace.
+ */
+TEST(no_kernel_btf)
+{
+	char out[4096], bin[512], want[256], rel[128];
+	size_t i;
+
+	if (geteuid() != 0)
+		SKIP(return, "not root: cannot hide /sys/kernel/btf");
+	if (run_cmd(NULL, 0, "unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf' 2>&1"))
+		SKIP(return, "cannot mount over /sys/kernel/btf in a mount namespace");
+	ASSERT_EQ(0, run_cmd(rel, sizeof(rel), "uname -r"));
+	rel[strcspn(rel, "\n")] = '\0';
+	for (i = 0; i < N(tools); i++) {
+		tool_path(tools[i], bin, sizeof(bin));
+		snprintf(want, sizeof(want), "%s: CO-RE relocation of the BPF programs needs kernel "
+			 "BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF), which %s lacks\n",
+			 tools[i], rel);
+		EXPECT_EQ(1, run_cmd(out, sizeof(out),
+				     "unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && "
+				     "exec \"$0\" \"$@\"' %s %s2>&1", bin, lead_args(tools[i])));
+		EXPECT_STREQ(want, out);
+	}
+}
+
 TEST(tpcount_category)
 {
 	static const struct {
@@ -194,6 +258,9 @@ TEST(tpcount_category)
 		{ "'net:*'", "tpcount: invalid category 'net:*'" },
 		{ "''", "tpcount: invalid category ''" },
 		{ "net 0", "invalid interval '0': must be 1 to 86400" },
+		/* A number where the category goes: it was forgotten. */
+		{ "0", "tpcount: missing CATEGORY before '0' (e.g. tpcount net 0)" },
+		{ "5 3", "tpcount: missing CATEGORY before '5' (e.g. tpcount net 5)" },
 		{ "net 1 2 3", "unexpected argument '3'" },
 	};
 	char out[4096], bin[512];

@@ -89,8 +89,12 @@ static struct btf *vmlinux_btf(void)
 	static bool tried;
 
 	if (!tried) {
+		/* Its absence is reported in our words, not libbpf's. */
+		libbpf_print_fn_t print = libbpf_set_print(NULL);
+
 		tried = true;
 		btf = btf__load_vmlinux_btf();
+		libbpf_set_print(print);
 		if (libbpf_get_error(btf))
 			btf = NULL;
 	}
@@ -104,6 +108,11 @@ static bool need_btf(const char *what, char *why, size_t len)
 	snprintf(why, len, "%s needs kernel BTF (/sys/kernel/btf/vmlinux, "
 		 "CONFIG_DEBUG_INFO_BTF), which %s lacks", what, kernel_release());
 	return false;
+}
+
+bool probe_kernel_btf(char *why, size_t len)
+{
+	return need_btf("CO-RE relocation of the BPF programs", why, len);
 }
 
 bool probe_tp_btf(const char *name, char *why, size_t len)

@@ -35,6 +35,12 @@ bool probe_tracefs(char *why, size_t len);
 /* Where tracefs is (after probe_tracefs()); NULL when it is not mounted. */
 const char *tracefs_root(void);
 
+/*
+ * Kernel BTF, which CO-RE relocations need whatever the attach type: says
+ * what is missing instead of libbpf's "No such process" at load.
+ */
+bool probe_kernel_btf(char *why, size_t len);
+
 /* Classic tracepoint @category:@name (tracefs events/.../id). */
 bool probe_tracepoint(const char *category, const char *name, char *why,
 		      size_t len);

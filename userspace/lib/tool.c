@@ -62,7 +62,7 @@ bool tool_prepare(const char *tool, const struct tool_env *env)
 		fprintf(stderr, "%s: %s\n", tool, why);
 		return false;
 	}
-	if (!probe_tracefs(why, sizeof(why))) {
+	if (!probe_tracefs(why, sizeof(why)) || !probe_kernel_btf(why, sizeof(why))) {
 		fprintf(stderr, "%s: %s\n", tool, why);
 		return false;
 	}
@@ -70,6 +70,8 @@ bool tool_prepare(const char *tool, const struct tool_env *env)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* A closed terminal or ssh session still gets the summary. */
+	sigaction(SIGHUP, &sa, NULL);
 	return true;
 }
 

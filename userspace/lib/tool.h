@@ -27,6 +27,9 @@ struct tool_env {
 	bool no_interval;	/* the tool takes no [interval [count]] */
 };
 
+/* argp's args_doc of a tool that takes the interval positionals. */
+#define TOOL_ARGS_DOC "[interval [count]]"
+
 #define TOOL_OPT_PID \
 	{ "pid", 'p', "PID", 0, "Trace this process (TGID) only", 0 }
 #define TOOL_OPT_COMMON \
@@ -43,7 +46,7 @@ struct tool_env {
 error_t tool_parse_common(int key, char *arg, struct argp_state *state,
 			  struct tool_env *env);
 
-/* Set by SIGINT/SIGTERM. */
+/* Set by SIGINT, SIGTERM and SIGHUP: print the summary and end. */
 extern volatile sig_atomic_t tool_exiting;
 
 /*
