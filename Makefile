@@ -222,9 +222,14 @@ install: install-tools
 		$(DESTDIR)/lib/modules/$(INSTALL_KVER)/updates/netlens.ko
 	$(Q)test -n "$(DESTDIR)" || depmod -a $(INSTALL_KVER)
 
+# The book's names, and netlens-<tool> for each: Debian's own sockstat
+# (package sockstat, /usr/bin) loses to $(PREFIX)/sbin on root's PATH, and
+# netlens-sockstat is unambiguous on every PATH.
 install-tools: tools
 	$(Q)install -d $(DESTDIR)$(PREFIX)/sbin
 	$(Q)install -m 0755 $(patsubst %,$(BUILD)/bin/%,$(TOOLS)) $(DESTDIR)$(PREFIX)/sbin/
+	$(Q)for t in $(filter-out netlensctl,$(TOOLS)); do \
+		ln -sf $$t $(DESTDIR)$(PREFIX)/sbin/netlens-$$t || exit 1; done
 
 # The DKMS source tree: only what building the module needs.
 DKMS_TREE := $(BUILD)/dkms/netlens-$(VERSION)

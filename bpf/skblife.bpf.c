@@ -11,6 +11,7 @@
 #include "log2.bpf.h"
 #include "skb_cache.bpf.h"
 #include "netlens_kfuncs.h"
+#include "comm.bpf.h"
 
 /* Set before load. */
 const volatile pid_t targ_tgid = 0;	/* allocating process, 0: all */
@@ -32,17 +33,7 @@ struct {
 
 static __always_inline bool comm_matches(void)
 {
-	char comm[16];
-	int i;
-
-	bpf_get_current_comm(comm, sizeof(comm));
-	for (i = 0; i < sizeof(comm); i++) {
-		if (comm[i] != targ_comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
+	return current_comm_is(targ_comm);
 }
 
 /* Per allocation path: NETLENS_HIST_SLOTS log2 slots. */

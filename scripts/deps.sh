@@ -19,6 +19,8 @@ packages=(
 	# benchmarks: the book's method under bpftrace; enable_test: every
 	# way of consuming netlens events (perf, trace-cmd, bpftrace)
 	bpftrace trace-cmd
+	# schema_test: every tool's -j output against selftests/json_schema.jq
+	jq
 )
 
 missing=()

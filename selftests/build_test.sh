@@ -39,11 +39,22 @@ result $? "module-btf.sh: missing module is a clear error" "$out"
 tmp=$(mktemp -d)
 out=$(make -C "$REPO" install-tools DESTDIR="$tmp" PREFIX=/usr/local 2>&1)
 result $? "install-tools into DESTDIR" "$out"
-for t in sockstat sofamily soprotocol soconnect sendsize xmitstack tcpcount rxcpu tpcount; do
+for t in sockstat sofamily soprotocol soconnect sendsize xmitstack tcpcount rxcpu tpcount skblife ieee80211scan; do
 	out=$(cd / && PATH="$tmp/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" "$t" --help 2>&1)
 	[ $? = 0 ] && grep -q "^Usage: $t \[OPTION" <<<"$out"
 	result $? "installed $t runs as '$t'" "$out"
+	# netlens-<tool>: the same program, whatever else is called $t.
+	out=$(cd / && PATH="$tmp/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" "netlens-$t" --help 2>&1)
+	[ $? = 0 ] && grep -q "^Usage: netlens-$t \[OPTION" <<<"$out" &&
+		[ "$(readlink -f "$tmp/usr/local/sbin/netlens-$t")" = "$(readlink -f "$tmp/usr/local/sbin/$t")" ]
+	result $? "installed netlens-$t is $t" "$out"
 done
+# Root's PATH on Debian puts /usr/local/sbin before /usr/bin, where the
+# sockstat package's sockstat lives: ours wins there (README: Names).
+out=$(su -s /bin/sh -c 'echo $PATH' root 2>/dev/null || echo "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+[ "${out%%/usr/local/sbin*}" != "$out" ] &&
+	case ":$out:" in *:/usr/local/sbin:*:/usr/bin:*) true ;; *) false ;; esac
+result $? "root's PATH ($out) finds /usr/local/sbin/sockstat before /usr/bin/sockstat" "$out"
 if [ "$(id -u)" = 0 ]; then
 	out=$(cd / && PATH="$tmp/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" timeout 60 sockstat 1 1 2>&1)
 	[ $? = 0 ] && grep -q "^Tracing sock statistics" <<<"$out"

@@ -181,6 +181,41 @@ static inline const char *repo_file(const char *rel, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Check the JSON lines of @out (those starting with '{') against the one
+ * schema, selftests/json_schema.jq: its complaints into @why; how many
+ * (0: all conform), -1 when jq cannot run.
+ */
+static inline int json_schema_violations(const char *out, char *why, size_t len)
+{
+	char tmpl[] = "/tmp/netlens_schema.XXXXXX", schema[600], count[32];
+	const char *p;
+	FILE *f;
+	int fd;
+
+	fd = mkstemp(tmpl);
+	if (fd < 0)
+		return -1;
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmpl);
+		return -1;
+	}
+	for (p = out; *p; p += strcspn(p, "\n") + !!p[strcspn(p, "\n")])
+		if (*p == '{')
+			fprintf(f, "%.*s\n", (int)strcspn(p, "\n"), p);
+	fclose(f);
+	repo_file("selftests/json_schema.jq", schema, sizeof(schema));
+	if (run_cmd(why, len, "jq -R -r -f %s < %s 2>&1", schema, tmpl)) {
+		unlink(tmpl);
+		return -1;
+	}
+	run_cmd(count, sizeof(count), "jq -R -r -f %s < %s | wc -l", schema, tmpl);
+	unlink(tmpl);
+	return atoi(count);
+}
+
 struct bg_tool {
 	pid_t pid;
 	int fd;			/* the tool's stdout and stderr */
@@ -274,6 +309,27 @@ static inline int bg_tool_stop(struct bg_tool *t, int sig, int ms)
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	return 128 + WTERMSIG(st);
+}
+
+/*
+ * Drop every ,"epoch_us":DIGITS of the JSON lines in @s (in place), so that
+ * tests can match the rest exactly; how many there were.
+ */
+static inline int json_strip_epoch(char *s)
+{
+	static const char key[] = ",\"epoch_us\":";
+	char *p = s;
+	int n = 0;
+
+	while ((p = strstr(p, key))) {
+		char *end = p + sizeof(key) - 1;
+
+		while (*end >= '0' && *end <= '9')
+			end++;
+		memmove(p, end, strlen(end) + 1);
+		n++;
+	}
+	return n;
 }
 
 /* Lines of @out equal to @line. */

@@ -28,6 +28,7 @@
 #include "hist.h"
 #include "netlens_dev.h"
 #include "netlens_genl.h"
+#include "jsonout.h"
 #include "tool.h"
 #include "ieee80211scan.skel.h"
 
@@ -277,33 +278,33 @@ static int on_event(struct nl_msg *msg, void *arg)
 		snprintf(comm, sizeof(comm), "%s", nla_get_string(tb[NETLENS_A_SCAN_COMM]));
 
 	if (env.json) {
-		printf("{\"time\":\"%s\",\"event\":\"%s\",\"iface\":", tool_time(), event);
-		json_print_string(stdout, ifname);
-		printf(",\"wiphy\":");
-		json_print_string(stdout, wiphy);
-		printf(",\"ifindex\":%d,\"scan_id\":%llu,\"offloaded\":%s",
-		       ifindex, U64(NETLENS_A_SCAN_ID),
-		       tb[NETLENS_A_SCAN_OFFLOADED] ? "true" : "false");
+		json_begin(stdout, "event");
+		json_str(stdout, "event", event);
+		json_str(stdout, "iface", ifname);
+		json_str(stdout, "wiphy", wiphy);
+		json_s64(stdout, "ifindex", ifindex);
+		json_u64(stdout, "scan_id", U64(NETLENS_A_SCAN_ID));
+		json_bool(stdout, "offloaded", tb[NETLENS_A_SCAN_OFFLOADED]);
 		if (gnlh->cmd == NETLENS_CMD_SCAN_START_NTF) {
-			printf(",\"pid\":%u,\"comm\":", U32(NETLENS_A_SCAN_PID));
-			json_print_string(stdout, comm);
-			printf(",\"n_channels\":%u,\"n_ssids\":%u,\"flags\":%u",
-			       U32(NETLENS_A_SCAN_N_CHANNELS),
-			       U32(NETLENS_A_SCAN_N_SSIDS), U32(NETLENS_A_SCAN_FLAGS));
+			json_u64(stdout, "pid", U32(NETLENS_A_SCAN_PID));
+			json_str(stdout, "comm", comm);
+			json_u64(stdout, "n_channels", U32(NETLENS_A_SCAN_N_CHANNELS));
+			json_u64(stdout, "n_ssids", U32(NETLENS_A_SCAN_N_SSIDS));
+			json_u64(stdout, "flags", U32(NETLENS_A_SCAN_FLAGS));
 		} else if (gnlh->cmd == NETLENS_CMD_SCAN_CHANNEL_NTF) {
-			printf(",\"band\":\"%s\",\"freq\":%u,\"beacon_found\":%u,\"dwell_us\":%llu,\"bss\":%u",
-			       band_name(U32(NETLENS_A_SCAN_BAND)),
-			       U32(NETLENS_A_SCAN_FREQ), U8(NETLENS_A_SCAN_BEACON_FOUND),
-			       U64(NETLENS_A_SCAN_DWELL_US), U32(NETLENS_A_SCAN_BSS_COUNT));
+			json_enum(stdout, "band", U32(NETLENS_A_SCAN_BAND),
+				  band_name(U32(NETLENS_A_SCAN_BAND)));
+			json_u64(stdout, "freq_mhz", U32(NETLENS_A_SCAN_FREQ));
+			json_bool(stdout, "beacon_found", U8(NETLENS_A_SCAN_BEACON_FOUND));
+			json_u64(stdout, "dwell_us", U64(NETLENS_A_SCAN_DWELL_US));
+			json_u64(stdout, "bss", U32(NETLENS_A_SCAN_BSS_COUNT));
 		} else {
-			printf(",\"duration_us\":%llu,\"duration_ms\":%llu,\"channels\":%u,\"bss\":%u,\"aborted\":%s",
-			       U64(NETLENS_A_SCAN_DURATION_US),
-			       U64(NETLENS_A_SCAN_DURATION_US) / 1000,
-			       U32(NETLENS_A_SCAN_CHANNELS_VISITED),
-			       U32(NETLENS_A_SCAN_BSS_COUNT),
-			       U8(NETLENS_A_SCAN_ABORTED) ? "true" : "false");
+			json_u64(stdout, "duration_us", U64(NETLENS_A_SCAN_DURATION_US));
+			json_u64(stdout, "channels", U32(NETLENS_A_SCAN_CHANNELS_VISITED));
+			json_u64(stdout, "bss", U32(NETLENS_A_SCAN_BSS_COUNT));
+			json_bool(stdout, "aborted", U8(NETLENS_A_SCAN_ABORTED));
 		}
-		printf("}\n");
+		json_end(stdout);
 		fflush(stdout);
 		return NL_OK;
 	}
@@ -397,15 +398,14 @@ static void print_hist(const char *title, const char *iface, const char *kind,
 	for (i = 0; i < NETLENS_HIST_SLOTS; i++)
 		total += slots[i];
 	if (env.json) {
-		printf("{\"histogram\":\"%s\",\"iface\":", kind);
-		json_print_string(stdout, iface);
-		printf(",\"unit\":\"msecs\",\"total\":%llu,\"buckets\":",
-		       (unsigned long long)total);
-		hist_print_log2_json(stdout, slots, NETLENS_HIST_SLOTS);
-		printf("}\n");
+		json_hist_begin(stdout, kind, "ms", "log2");
+		/* The module's histogram: every interface, no "iface". */
+		if (iface)
+			json_str(stdout, "iface", iface);
+		json_hist_end_log2(stdout, slots, NETLENS_HIST_SLOTS);
 		return;
 	}
-	printf("\n%s, %s:\n", title, iface);
+	printf("\n%s, %s:\n", title, iface ? iface : "all interfaces");
 	if (!total)
 		printf("     (none)\n");
 	hist_print_log2(stdout, slots, NETLENS_HIST_SLOTS, "msecs");
@@ -420,7 +420,7 @@ static int run_hist(void)
 		NETLENS_HIST_SCAN_DURATION_MS, NETLENS_HIST_SCAN_DWELL_MS,
 	};
 	static const char *const titles[2] = { "scan duration", "channel dwell" };
-	static const char *const kinds[2] = { "duration", "dwell" };
+	static const char *const kinds[2] = { "scan_duration", "channel_dwell" };
 	struct netlens_hist before[2], after[2];
 	struct ieee80211scan_bpf *skel;
 	struct radio_key key, next;
@@ -511,8 +511,10 @@ static int run_hist(void)
 			goto out_dev;
 		for (i = 0; i < NETLENS_HIST_SLOTS; i++)
 			after[k].slots[i] -= before[k].slots[i];
-		print_hist(titles[k], "all interfaces", kinds[k], after[k].slots);
+		print_hist(titles[k], NULL, kinds[k], after[k].slots);
 	}
+	if (env.json)
+		json_interval(stdout, 1, 0, true);
 	if (skel->bss->kfunc_errors)
 		fprintf(stderr, "ieee80211scan: netlens_hist_add failed %llu times\n",
 			(unsigned long long)skel->bss->kfunc_errors);

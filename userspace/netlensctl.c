@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "hist.h"
+#include "jsonout.h"
 #include "netlens_dev.h"
 #include "netlens_genl.h"
 #include "netlens_selftest.skel.h"
@@ -137,17 +138,24 @@ static int cmd_info(void)
 		return 1;
 	}
 	if (env.json) {
-		printf("{\"version\":");
-		json_print_string(stdout, info.version);
-		printf(",\"abi\":%u,\"histograms\":%u,\"genl_family\":%d,\"genl_scan_group\":%d,\"genl_version\":",
-		       info.abi, info.hist_count, g.family, g.scan_group);
-		json_print_string(stdout, ginfo.version);
-		printf(",\"scan_listeners\":%u}\n", ginfo.listeners);
+		json_begin(stdout, "info");
+		json_str(stdout, "report", "info");
+		json_str(stdout, "version", info.version);
+		json_u64(stdout, "abi", info.abi);
+		json_u64(stdout, "histograms", info.hist_count);
+		json_str(stdout, "genl_family", NETLENS_GENL_NAME);
+		json_s64(stdout, "genl_family_id", g.family);
+		json_u64(stdout, "genl_family_version", ginfo.family_version);
+		json_str(stdout, "genl_scan_group", NETLENS_GENL_MCGRP_SCAN);
+		json_s64(stdout, "genl_scan_group_id", g.scan_group);
+		json_bool(stdout, "scan_listeners", ginfo.listeners);
+		json_end(stdout);
 	} else {
+		/* The module's version once; the family has its own. */
 		printf("netlens %s (ABI %u, %u histograms)\n", info.version,
 		       info.abi, info.hist_count);
-		printf("generic netlink: family %s id %d version %s, group %s id %d (%s)\n",
-		       NETLENS_GENL_NAME, g.family, ginfo.version,
+		printf("generic netlink: family %s id %d version %u, group %s id %d (%s)\n",
+		       NETLENS_GENL_NAME, g.family, ginfo.family_version,
 		       NETLENS_GENL_MCGRP_SCAN, g.scan_group,
 		       ginfo.listeners ? "has listeners" : "no listeners");
 	}
@@ -169,15 +177,21 @@ static int hist_id_arg(void)
 	return id;
 }
 
+/* The unit a module histogram's name ends in (skb_lifetime_ns); "value". */
+static const char *netlens_hist_unit(const char *name)
+{
+	const char *u = strrchr(name, '_');
+
+	return u && (!strcmp(u, "_ns") || !strcmp(u, "_ms")) ? u + 1 : "value";
+}
+
 static void print_hist(const struct netlens_hist *h, const char *name)
 {
 	if (env.json) {
-		printf("{\"histogram\":");
-		json_print_string(stdout, name);
-		printf(",\"total\":%llu,\"sum\":%llu,\"buckets\":",
-		       (unsigned long long)h->total, (unsigned long long)h->sum);
-		hist_print_log2_json(stdout, h->slots, NETLENS_HIST_SLOTS);
-		printf("}\n");
+		/* The module's histograms are named for their unit: scan_duration_ms. */
+		json_hist_begin(stdout, name, netlens_hist_unit(name), "log2");
+		json_u64(stdout, "sum", h->sum);
+		json_hist_end_log2(stdout, h->slots, NETLENS_HIST_SLOTS);
 		return;
 	}
 	printf("%s: %llu values, sum %llu\n", name, (unsigned long long)h->total,
@@ -208,6 +222,37 @@ static int cmd_hist(bool reset)
 	return 0;
 }
 
+/* One line of a counters report: "name value" as text, a member in JSON. */
+struct report_field {
+	const char *name;
+	const char *json_name;	/* NULL: @name */
+	unsigned long long value;
+	enum { FIELD_NUM, FIELD_HEX, FIELD_BOOL } kind;
+};
+
+static void print_report(const char *report, const struct report_field *f, size_t n)
+{
+	size_t i;
+
+	if (env.json) {
+		json_begin(stdout, "info");
+		json_str(stdout, "report", report);
+	}
+	for (i = 0; i < n; i++) {
+		const char *name = env.json && f[i].json_name ? f[i].json_name : f[i].name;
+
+		if (!env.json)
+			printf(f[i].kind == FIELD_HEX ? "%s 0x%llx\n" : "%s %llu\n", name,
+			       f[i].value);
+		else if (f[i].kind == FIELD_BOOL)
+			json_bool(stdout, name, f[i].value);
+		else
+			json_u64(stdout, name, f[i].value);
+	}
+	if (env.json)
+		json_end(stdout);
+}
+
 static int cmd_skb(void)
 {
 	struct netlens_skb_stats st;
@@ -222,14 +267,14 @@ static int cmd_skb(void)
 		fprintf(stderr, "netlensctl: NETLENS_IOC_SKB_STATS: %s\n", strerror(-ret));
 		return 1;
 	}
-	printf(env.json ?
-	       "{\"armed\":%u,\"hooks_missing\":%u,\"allocs\":%llu,\"frees\":%llu,\"live\":%llu,\"table_full\":%llu,\"unpaired_reuse\":%llu,\"arm_count\":%llu}\n" :
-	       "armed %u\nhooks_missing 0x%x\nallocs %llu\nfrees %llu\nlive %llu\ntable_full %llu\nunpaired_reuse %llu\narm_count %llu\n",
-	       st.armed, st.hooks_missing, (unsigned long long)st.allocs,
-	       (unsigned long long)st.frees, (unsigned long long)st.live,
-	       (unsigned long long)st.table_full,
-	       (unsigned long long)st.unpaired_reuse,
-	       (unsigned long long)st.arm_count);
+	print_report("skb", (const struct report_field[]){
+		{ "armed", NULL, st.armed, FIELD_BOOL },
+		{ "hooks_missing", NULL, st.hooks_missing, FIELD_HEX },
+		{ "allocs", NULL, st.allocs }, { "frees", NULL, st.frees },
+		{ "live", NULL, st.live }, { "table_full", NULL, st.table_full },
+		{ "unpaired_reuse", NULL, st.unpaired_reuse },
+		{ "arm_count", NULL, st.arm_count },
+	}, 8);
 	return 0;
 }
 
@@ -247,13 +292,13 @@ static int cmd_ring(void)
 		fprintf(stderr, "netlensctl: NETLENS_IOC_RING_STATS: %s\n", strerror(-ret));
 		return 1;
 	}
-	printf(env.json ?
-	       "{\"cpus\":%u,\"ring_bytes\":%u,\"records\":%llu,\"bytes\":%llu,\"lost\":%llu,\"rejected\":%llu,\"unread_bytes\":%llu}\n" :
-	       "cpus %u\nring_bytes %u\nrecords %llu\nbytes %llu\nlost %llu\nrejected %llu\nunread_bytes %llu\n",
-	       st.cpus, st.ring_bytes, (unsigned long long)st.records,
-	       (unsigned long long)st.bytes, (unsigned long long)st.lost,
-	       (unsigned long long)st.rejected,
-	       (unsigned long long)st.unread_bytes);
+	print_report("ring", (const struct report_field[]){
+		{ "cpus", NULL, st.cpus }, { "ring_bytes", NULL, st.ring_bytes },
+		{ "records", NULL, st.records },
+		{ "bytes", "record_bytes", st.bytes },
+		{ "lost", NULL, st.lost }, { "rejected", NULL, st.rejected },
+		{ "unread_bytes", NULL, st.unread_bytes },
+	}, 7);
 	return 0;
 }
 

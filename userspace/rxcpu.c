@@ -13,6 +13,7 @@
 #include <linux/netlens.h>
 
 #include "hist.h"
+#include "jsonout.h"
 #include "tool.h"
 #include "../bpf/rxcpu.h"
 #include "rxcpu.skel.h"
@@ -105,26 +106,12 @@ static int cmp_devs(const void *a, const void *b)
 	return strcmp(x->dev, y->dev);
 }
 
-/* JSON: the CPUs seen, "cpu" the lower bound of their bucket (128: 128+). */
+/* JSON: one bucket per CPU seen (and 128 and up). */
 static void print_json(const struct dev_hist *h)
 {
-	bool any = false;
-	unsigned int i;
-
-	printf("{");
-	if (env.timestamp)
-		printf("\"time\":\"%s\",", tool_time());
-	printf("\"dev\":");
-	json_print_string(stdout, h->dev);
-	printf(",\"buckets\":[");
-	for (i = 1; i < RX_SLOTS; i++) {
-		if (!h->slots[i])
-			continue;
-		printf("%s{\"cpu\":%u,\"count\":%llu}", any ? "," : "", i - 1,
-		       (unsigned long long)h->slots[i]);
-		any = true;
-	}
-	printf("],\"count\":%llu}\n", h->total);
+	json_hist_begin(stdout, "rx_cpu", "cpu", "linear");
+	json_str(stdout, "dev", h->dev);
+	json_hist_end_lhist(stdout, h->slots, &rx_spec);
 }
 
 static int report(void *ctx)

@@ -11,7 +11,11 @@
 #include <bpf/libbpf.h>
 #include <linux/netlens.h>
 
+#include <netinet/in.h>
+
 #include "hist.h"
+#include "jsonout.h"
+#include "socknames.h"
 #include "tool.h"
 #include "sendsize.skel.h"
 
@@ -51,7 +55,7 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 
 static char source[64];
 
-static void print_one(const char *name, const __u64 *slots)
+static void print_one(unsigned int protocol, const char *name, const __u64 *slots)
 {
 	bool any = false;
 	int i;
@@ -61,12 +65,10 @@ static void print_one(const char *name, const __u64 *slots)
 	if (!any)
 		return;
 	if (env.json) {
-		printf("{");
-		if (env.timestamp)
-			printf("\"time\":\"%s\",", tool_time());
-		printf("\"protocol\":\"%s\",\"source\":\"%s\",\"buckets\":", name, source);
-		hist_print_log2_json(stdout, slots, HIST_SLOTS);
-		printf("}\n");
+		json_hist_begin(stdout, "send_size", "bytes", "log2");
+		json_enum(stdout, "protocol", protocol, ipproto_name(protocol));
+		json_str(stdout, "source", source);
+		json_hist_end_log2(stdout, slots, HIST_SLOTS);
 	} else {
 		printf("%s send bytes (%s):\n", name, source);
 		hist_print_log2(stdout, slots, HIST_SLOTS, "bytes");
@@ -79,6 +81,7 @@ static int report(void *ctx)
 	struct sendsize_bpf *skel = ctx;
 	int fd = bpf_map__fd(skel->maps.hists);
 	static const char *const names[] = { "TCP", "UDP" };
+	static const unsigned int protocols[] = { IPPROTO_TCP, IPPROTO_UDP };
 	__u64 slots[HIST_SLOTS];
 	__u32 i;
 
@@ -87,7 +90,7 @@ static int report(void *ctx)
 	for (i = 0; i < 2; i++) {
 		if (bpf_map_lookup_elem(fd, &i, slots))
 			return -errno;
-		print_one(names[i], slots);
+		print_one(protocols[i], names[i], slots);
 		if (env.interval) {
 			memset(slots, 0, sizeof(slots));
 			bpf_map_update_elem(fd, &i, slots, BPF_ANY);

@@ -22,6 +22,7 @@
 #include "hist.h"
 #include "ksyms.h"
 #include "netlens_dev.h"
+#include "jsonout.h"
 #include "tool.h"
 #include "skblife.skel.h"
 
@@ -131,22 +132,20 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static void print_hist(const char *path, const __u64 *slots, __u64 total)
+/* @path: the allocation path of a -O histogram; -1: all of them. */
+static void print_hist(int path, const __u64 *slots)
 {
 	if (env.json) {
-		printf("{");
-		if (env.timestamp)
-			printf("\"time\":\"%s\",", tool_time());
-		printf("\"unit\":\"%s\",", opt.unit);
-		if (path)
-			printf("\"path\":\"%s\",", path);
-		printf("\"total\":%llu,\"buckets\":", (unsigned long long)total);
-		hist_print_log2_json(stdout, slots, NETLENS_HIST_SLOTS);
-		printf("}\n");
+		/* "nsecs" in the BCC-style text, "ns" in JSON. */
+		json_hist_begin(stdout, "skb_age", opt.div == 1 ? "ns" :
+				opt.div == 1000 ? "us" : "ms", "log2");
+		if (path >= 0)
+			json_enum(stdout, "alloc_path", path, alloc_path_names[path]);
+		json_hist_end_log2(stdout, slots, NETLENS_HIST_SLOTS);
 		return;
 	}
-	if (path)
-		printf("\nalloc path = %s\n", path);
+	if (path >= 0)
+		printf("\nalloc path = %s\n", alloc_path_names[path]);
 	hist_print_log2(stdout, slots, NETLENS_HIST_SLOTS, opt.unit);
 }
 
@@ -185,10 +184,10 @@ static int report(struct skblife_bpf *skel, int ncpus)
 		}
 		all_total += total;
 		if (opt.per_path && total)
-			print_hist(alloc_path_names[path], slots, total);
+			print_hist(path, slots);
 	}
 	if (!opt.per_path && (all_total || env.json))
-		print_hist(NULL, all, all_total);
+		print_hist(-1, all);
 	if (!env.json && env.interval)
 		printf("\n");
 	fflush(stdout);
@@ -217,7 +216,7 @@ static int print_lifetime(const struct netlens_record *rec, const void *data,
 	struct lifetime_printer *p = ctx;
 	struct netlens_record_skb_lifetime l;
 	const char *fn = NULL;
-	char comm[17], caller[64], qcomm[40];
+	char comm[17], caller[64];
 
 	p->lost += rec->lost;
 	if (rec->type != NETLENS_RECORD_SKB_LIFETIME || rec->data_len < sizeof(l))
@@ -231,15 +230,20 @@ static int print_lifetime(const struct netlens_record *rec, const void *data,
 	else
 		snprintf(caller, sizeof(caller), "0x%" PRIx64, (uint64_t)l.free_caller);
 	if (env.json) {
-		printf("{");
-		if (env.timestamp)
-			printf("\"time\":\"%s\",", tool_time());
-		printf("\"age_ns\":%llu,\"truesize\":%u,\"alloc_path\":\"%s\",\"free_path\":\"%s\",\"alloc_pid\":%u,\"free_pid\":%u,\"free_comm\":%s,\"free_caller\":\"%s\",\"cpu\":%u}\n",
-		       (unsigned long long)l.age_ns, l.truesize,
-		       path_name(alloc_path_names, NETLENS_SKB_ALLOC_PATHS, l.alloc_path),
-		       path_name(free_path_names, NETLENS_SKB_FREE_PATHS, l.free_path),
-		       l.alloc_pid, l.free_pid,
-		       json_quote(qcomm, sizeof(qcomm), comm), caller, rec->cpu);
+		json_begin(stdout, "event");
+		json_str(stdout, "event", "skb_lifetime");
+		json_u64(stdout, "age_ns", l.age_ns);
+		json_u64(stdout, "truesize_bytes", l.truesize);
+		json_enum(stdout, "alloc_path", l.alloc_path,
+			  path_name(alloc_path_names, NETLENS_SKB_ALLOC_PATHS, l.alloc_path));
+		json_enum(stdout, "free_path", l.free_path,
+			  path_name(free_path_names, NETLENS_SKB_FREE_PATHS, l.free_path));
+		json_u64(stdout, "alloc_pid", l.alloc_pid);
+		json_u64(stdout, "free_pid", l.free_pid);
+		json_str(stdout, "free_comm", comm);
+		json_str(stdout, "free_caller", caller);
+		json_u64(stdout, "cpu", rec->cpu);
+		json_end(stdout);
 		return 0;
 	}
 	if (env.timestamp)
@@ -478,6 +482,8 @@ int main(int argc, char **argv)
 
 		err = report(skel, ncpus);
 		reports++;
+		if (env.json && !err)
+			json_interval(stdout, reports, env.interval, !more);
 		if (err || !more)
 			break;
 	}

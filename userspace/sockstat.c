@@ -19,7 +19,8 @@
 #include "../bpf/sockstat.h"
 #include "sockstat.skel.h"
 
-static struct tool_env env = { .interval = 1 };
+static const char *const columns[] = { "probe", NULL };
+static struct tool_env env = { .interval = 1, .columns = columns };
 static bool socket_rw;
 
 const char *argp_program_version = "sockstat " NETLENS_VERSION;
@@ -52,6 +53,7 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
 	{ "socket-rw", 'S', NULL, 0,
 	  "Also count read/write/readv/writev on socket file descriptors", 0 },
+	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -139,7 +141,6 @@ static int report(void *ctx)
 	struct kv_table *t = &sc->table;
 	int fd = bpf_map__fd(sc->skel->maps.counts), ncpu = libbpf_num_possible_cpus();
 	__u64 *vals, sum;
-	char json[96];
 	__u32 i;
 	int c;
 
@@ -153,15 +154,17 @@ static int report(void *ctx)
 		for (sum = 0, c = 0; c < ncpu; c++)
 			sum += vals[c];
 		if (sum > prev[i]) {
-			snprintf(json, sizeof(json), "\"probe\":\"%s\"", labels[i]);
-			kv_add(t, "", labels[i], json, sum - prev[i]);
+			struct kv_key row = {};
+
+			kv_key_str(&row, "probe", labels[i]);
+			kv_add(t, "", &row, sum - prev[i]);
 		}
 		prev[i] = sum;
 	}
 	free(vals);
 	if (!env.json)
 		printf("%s\n", tool_time());
-	kv_print(stdout, t, NULL, env.json, tool_time());
+	tool_print_rows(&env, t, NULL);
 	if (!env.json && !t->n)
 		printf("\n");
 	fflush(stdout);

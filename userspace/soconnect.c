@@ -15,11 +15,15 @@
 
 #include <linux/netlens.h>
 
+#include "jsonout.h"
+#include "kvtable.h"
+#include "socknames.h"
 #include "tool.h"
 #include "../bpf/soconnect.h"
 #include "soconnect.skel.h"
 
-static struct tool_env env = { .no_interval = true };
+static const char *const columns[] = { "pid", "comm", "ret", "ret_name", NULL };
+static struct tool_env env = { .no_interval = true, .columns = columns };
 static bool wide;
 static bool count_errors;
 
@@ -51,6 +55,7 @@ static const struct argp_option opts[] = {
 	{ "wide", 'w', NULL, 0, "Wide ADDRESS column (full IPv6 addresses)", 0 },
 	{ "count-errors", 'c', NULL, 0,
 	  "Count failed connects by process and error code (10.4 one-liner)", 0 },
+	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -113,16 +118,17 @@ static int handle_event(void *ctx, void *data, size_t len)
 	inet_ntop(e->family == AF_INET ? AF_INET : AF_INET6, e->addr, addr,
 		  sizeof(addr));
 	if (env.json) {
-		printf("{");
-		if (env.timestamp)
-			printf("\"time\":\"%s\",", tool_time());
-		printf("\"pid\":%u,\"tid\":%u,\"comm\":", e->pid, e->tid);
-		json_print_string(stdout, comm);
-		printf(",\"family\":%u,\"address\":\"%s\",\"port\":%u,"
-		       "\"lat_us\":%llu,\"ret\":%d,\"result\":",
-		       e->family, addr, e->port, lat_us, e->ret);
-		json_print_string(stdout, result_str(e->ret));
-		printf("}\n");
+		json_begin(stdout, "event");
+		json_str(stdout, "event", "connect");
+		json_u64(stdout, "pid", e->pid);
+		json_u64(stdout, "tid", e->tid);
+		json_str(stdout, "comm", comm);
+		json_enum(stdout, "family", e->family, family_name(e->family));
+		json_str(stdout, "address", addr);
+		json_u64(stdout, "port", e->port);
+		json_u64(stdout, "lat_us", lat_us);
+		json_enum(stdout, "ret", e->ret, result_str(e->ret));
+		json_end(stdout);
 	} else {
 		if (env.timestamp)
 			printf("%-8s ", tool_time());
@@ -134,71 +140,32 @@ static int handle_event(void *ctx, void *data, size_t len)
 	return 0;
 }
 
-struct err_row {
-	struct soconnect_err_key key;
-	__u64 count;
-};
-
-static int cmp_rows(const void *a, const void *b)
+static void add_error(const void *k, unsigned long long value, void *t)
 {
-	const struct err_row *x = a, *y = b;
-
-	if (x->count != y->count)
-		return x->count < y->count ? -1 : 1;
-	if (x->key.pid != y->key.pid)
-		return x->key.pid < y->key.pid ? -1 : 1;
-	return x->key.ret < y->key.ret ? 1 : x->key.ret > y->key.ret ? -1 : 0;
-}
-
-/* bpftrace's map order: ascending counts. */
-static int print_errors(struct soconnect_bpf *skel)
-{
-	int fd = bpf_map__fd(skel->maps.errors);
-	struct soconnect_err_key cur, next;
-	struct err_row *rows = NULL, *tmp;
-	size_t n = 0, cap = 0, i;
-	bool first = true;
+	const struct soconnect_err_key *key = k;
+	struct kv_key row = {};
 	char comm[17];
 
-	while (bpf_map_get_next_key(fd, first ? NULL : &cur, &next) == 0) {
-		first = false;
-		cur = next;
-		if (n == cap) {
-			cap = cap ? 2 * cap : 64;
-			tmp = realloc(rows, cap * sizeof(*rows));
-			if (!tmp) {
-				free(rows);
-				return -ENOMEM;
-			}
-			rows = tmp;
-		}
-		rows[n].key = next;
-		if (bpf_map_lookup_elem(fd, &next, &rows[n].count) == 0)
-			n++;
-	}
-	qsort(rows, n, sizeof(*rows), cmp_rows);
+	tool_comm(comm, key->comm);
+	kv_key_num(&row, "pid", key->pid);
+	kv_key_str(&row, "comm", comm);
+	kv_key_int(&row, "ret", key->ret);
+	kv_key_str(&row, "ret_name", result_str(key->ret));
+	kv_add(t, "", &row, value);
+}
+
+/* bpftrace's map order, ascending counts; -t, -s, -r and -j as counted. */
+static int print_errors(struct soconnect_bpf *skel)
+{
+	struct kv_table t = {};
+	int err;
+
 	if (!env.json)
 		printf("\n");
-	for (i = 0; i < n; i++) {
-		tool_comm(comm, rows[i].key.comm);
-		if (env.json) {
-			printf("{");
-			if (env.timestamp)
-				printf("\"time\":\"%s\",", tool_time());
-			printf("\"pid\":%u,\"comm\":", rows[i].key.pid);
-			json_print_string(stdout, comm);
-			printf(",\"ret\":%d,\"result\":", rows[i].key.ret);
-			json_print_string(stdout, result_str(rows[i].key.ret));
-			printf(",\"count\":%llu}\n", (unsigned long long)rows[i].count);
-		} else {
-			printf("@[%u, %s, %d, %s]: %llu\n", rows[i].key.pid, comm,
-			       rows[i].key.ret, result_str(rows[i].key.ret),
-			       (unsigned long long)rows[i].count);
-		}
-	}
-	fflush(stdout);
-	free(rows);
-	return 0;
+	err = tool_print_counts(&env, &t, bpf_map__fd(skel->maps.errors),
+				sizeof(struct soconnect_err_key), 1, add_error, NULL);
+	kv_free(&t);
+	return err;
 }
 
 int main(int argc, char **argv)
@@ -213,6 +180,10 @@ int main(int argc, char **argv)
 	err = argp_parse(&argp, argc, argv, 0, NULL, NULL);
 	if (err)
 		return EXIT_USAGE;
+	if (!count_errors && (env.table || env.sort || env.top)) {
+		fprintf(stderr, "soconnect: -t, -s and -r arrange the counts of -c\n");
+		return EXIT_USAGE;
+	}
 	if (!tool_prepare("soconnect", &env))
 		return 1;
 	if (!tool_need_tracepoints("soconnect", "connect(2)", "syscalls", tps, 2,
@@ -244,6 +215,8 @@ int main(int argc, char **argv)
 		tool_ready(&env, "Tracing failed connect(2)s by process and error code. Ctrl-C to end.");
 		tool_wait(&env, 0);
 		err = print_errors(skel);
+		if (env.json && !err)
+			json_interval(stdout, 1, 0, true);
 		goto cleanup;
 	}
 	if (env.json)

@@ -18,7 +18,8 @@
 #include "../bpf/socount.h"
 #include "sofamily.skel.h"
 
-static struct socount_env env;
+static const char *const columns[] = { "pid", "comm", "family", "family_name", NULL };
+static struct socount_env env = { .env.columns = columns };
 
 const char *argp_program_version = "sofamily " NETLENS_VERSION;
 static const char doc[] =
@@ -35,7 +36,8 @@ static const char doc[] =
 "\n"
 "EXAMPLES:\n"
 "    sofamily             # count until Ctrl-C\n"
-"    sofamily -s          # successful connects only\n"
+"    sofamily --success   # successful connects only\n"
+"    sofamily -t -r 10    # a table of the 10 busiest of each map\n"
 "    sofamily -P          # key by PID too: @accept[PID, PROCESS, ...]\n"
 "    sofamily -p 181 5    # PID 181 only, print every 5 seconds\n"
 "    sofamily -j          # JSON lines\n";
@@ -53,17 +55,14 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 static void add_row(const void *k, unsigned long long value, void *t)
 {
 	const struct sofamily_key *key = k;
-	const char *name = family_name(key->family);
-	char comm[17], ckey[192], json[320], jcomm[64], pidk[16], pidj[24];
+	struct kv_key row;
+	char comm[17];
 
 	tool_comm(comm, key->comm);
-	socount_pid(&env, key->pid, pidk, pidj);
-	snprintf(ckey, sizeof(ckey), "%s%s, %u, %s", pidk, comm, key->family,
-		 name ? name : "");
-	snprintf(json, sizeof(json), "%s\"comm\":%s,\"family\":%u,\"family_name\":\"%s\"",
-		 pidj, json_quote(jcomm, sizeof(jcomm), comm), key->family,
-		 name ? name : "");
-	kv_add(t, key->op == SO_OP_ACCEPT ? "accept" : "connect", ckey, json, value);
+	socount_key(&env, &row, key->pid, comm);
+	kv_key_num(&row, "family", key->family);
+	kv_key_str(&row, "family_name", family_name(key->family));
+	kv_add(t, key->op == SO_OP_ACCEPT ? "accept" : "connect", &row, value);
 }
 
 struct sofamily_ctx {

@@ -18,7 +18,10 @@
 #include "../bpf/socount.h"
 #include "soprotocol.skel.h"
 
-static struct socount_env env;
+static const char *const columns[] = {
+	"pid", "comm", "protocol", "protocol_name", "module", NULL
+};
+static struct socount_env env = { .env.columns = columns };
 
 const char *argp_program_version = "soprotocol " NETLENS_VERSION;
 static const char doc[] =
@@ -34,7 +37,8 @@ static const char doc[] =
 "\n"
 "EXAMPLES:\n"
 "    soprotocol           # count until Ctrl-C\n"
-"    soprotocol -s        # successful connects only\n"
+"    soprotocol --success # successful connects only\n"
+"    soprotocol -t -s module  # a table, by protocol module\n"
 "    soprotocol -P        # key by PID too: @accept[PID, PROCESS, ...]\n"
 "    soprotocol -p 181 5  # PID 181 only, print every 5 seconds\n"
 "    soprotocol -j        # JSON lines\n";
@@ -52,21 +56,17 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 static void add_row(const void *k, unsigned long long value, void *t)
 {
 	const struct soprotocol_key *key = k;
-	const char *name = ipproto_name(key->protocol);
-	char comm[17], module[33], ckey[192], json[320], jcomm[64], jmod[80];
-	char pidk[16], pidj[24];
+	struct kv_key row;
+	char comm[17], module[33];
 
 	tool_comm(comm, key->comm);
 	memcpy(module, key->name, 32);
 	module[32] = '\0';
-	socount_pid(&env, key->pid, pidk, pidj);
-	snprintf(ckey, sizeof(ckey), "%s%s, %u, %s, %s", pidk, comm,
-		 key->protocol, name ? name : "", module);
-	snprintf(json, sizeof(json), "%s\"comm\":%s,\"protocol\":%u,"
-		 "\"protocol_name\":\"%s\",\"module\":%s",
-		 pidj, json_quote(jcomm, sizeof(jcomm), comm), key->protocol,
-		 name ? name : "", json_quote(jmod, sizeof(jmod), module));
-	kv_add(t, key->op == SO_OP_ACCEPT ? "accept" : "connect", ckey, json, value);
+	socount_key(&env, &row, key->pid, comm);
+	kv_key_num(&row, "protocol", key->protocol);
+	kv_key_str(&row, "protocol_name", ipproto_name(key->protocol));
+	kv_key_str(&row, "module", module);
+	kv_add(t, key->op == SO_OP_ACCEPT ? "accept" : "connect", &row, value);
 }
 
 struct soprotocol_ctx {

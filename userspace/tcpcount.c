@@ -16,7 +16,8 @@
 #include "../bpf/tcpcount.h"
 #include "tcpcount.skel.h"
 
-static struct tool_env env;
+static const char *const columns[] = { "pid", "comm", NULL };
+static struct tool_env env = { .columns = columns };
 
 const char *argp_program_version = "tcpcount " NETLENS_VERSION;
 static const char doc[] =
@@ -41,6 +42,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -53,13 +55,13 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 static void add_row(const void *k, unsigned long long value, void *t)
 {
 	const struct tcpcount_key *key = k;
-	char comm[17], ckey[64], json[128], jcomm[64];
+	struct kv_key row = {};
+	char comm[17];
 
 	tool_comm(comm, key->comm);
-	snprintf(ckey, sizeof(ckey), "%u, %s", key->pid, comm);
-	snprintf(json, sizeof(json), "\"pid\":%u,\"comm\":%s", key->pid,
-		 json_quote(jcomm, sizeof(jcomm), comm));
-	kv_add(t, key->op == TC_SEND ? "send" : "recv", ckey, json, value);
+	kv_key_num(&row, "pid", key->pid);
+	kv_key_str(&row, "comm", comm);
+	kv_add(t, key->op == TC_SEND ? "send" : "recv", &row, value);
 }
 
 struct tc_ctx {

@@ -21,7 +21,8 @@
 #include "tool.h"
 #include "tpcount.skel.h"
 
-static struct tool_env env;
+static const char *const columns[] = { "probe", NULL };
+static struct tool_env env = { .columns = columns };
 static const char *category;
 
 const char *argp_program_version = "tpcount " NETLENS_VERSION;
@@ -45,6 +46,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -144,7 +146,8 @@ static int list_tracepoints(const char *root)
 
 static void add_row(const void *k, unsigned long long value, void *t)
 {
-	char label[256], json[320];
+	struct kv_key row = {};
+	char label[256];
 	__u32 id;
 	size_t i;
 
@@ -155,8 +158,8 @@ static void add_row(const void *k, unsigned long long value, void *t)
 		snprintf(label, sizeof(label), "tracepoint:%s:id-%u", category, id);
 	else
 		snprintf(label, sizeof(label), "tracepoint:%s:%s", category, tps[i].name);
-	snprintf(json, sizeof(json), "\"probe\":\"%s\"", label);
-	kv_add(t, "", label, json, value);
+	kv_key_str(&row, "probe", label);
+	kv_add(t, "", &row, value);
 }
 
 struct tpc_ctx {

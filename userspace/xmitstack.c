@@ -14,6 +14,7 @@
 #include <linux/netlens.h>
 
 #include "ksyms.h"
+#include "jsonout.h"
 #include "tool.h"
 #include "../bpf/xmitstack.h"
 #include "xmitstack.skel.h"
@@ -42,6 +43,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -94,52 +96,68 @@ static int cmp_rows(const void *a, const void *b)
 	return x->id < y->id ? -1 : x->id > y->id;
 }
 
+/* The frames of @row's stack into @ips (innermost first); their number. */
+static int stack_frames(const struct xmit_ctx *c, const struct stack_row *row,
+			__u64 *ips)
+{
+	int fd = bpf_map__fd(c->skel->maps.stacks), n = 0;
+
+	if (row->id != XMITSTACK_LOST && bpf_map_lookup_elem(fd, &row->id, ips) == 0)
+		for (n = 0; n < XMITSTACK_DEPTH && ips[n]; n++)
+			;
+	return n;
+}
+
+static const char *frame_name(const struct xmit_ctx *c, __u64 ip, char *buf,
+			      size_t len)
+{
+	const char *name = ksyms_name(c->ks, ip);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)ip);
+	return buf;
+}
+
 static void print_stack(const struct xmit_ctx *c, const struct stack_row *row)
 {
 	static __u64 ips[XMITSTACK_DEPTH];
-	int fd = bpf_map__fd(c->skel->maps.stacks);
-	const char *name;
-	int i, n = 0;
+	int i, n = stack_frames(c, row, ips);
+	char buf[24];
 
-	if (row->id != XMITSTACK_LOST &&
-	    bpf_map_lookup_elem(fd, &row->id, ips) == 0)
-		for (n = 0; n < XMITSTACK_DEPTH && ips[n]; n++)
-			;
 	if (env.json) {
-		printf("{");
-		if (env.timestamp)
-			printf("\"time\":\"%s\",", tool_time());
-		printf("\"stack\":[");
+		json_begin(stdout, "count");
+		fputs(",\"stack\":[", stdout);
 		for (i = 0; i < n; i++) {
-			name = ksyms_name(c->ks, ips[i]);
-			if (name)
-				json_print_string(stdout, name);
-			else
-				printf("\"0x%llx\"", (unsigned long long)ips[i]);
-			printf("%s", i + 1 < n ? "," : "");
+			json_print_string(stdout, frame_name(c, ips[i], buf, sizeof(buf)));
+			fputs(i + 1 < n ? "," : "", stdout);
 		}
-		printf("],\"count\":%llu}\n", row->count);
+		fputc(']', stdout);
+		json_u64(stdout, "count", row->count);
+		json_end(stdout);
+	} else if (env.table) {
+		/* Folded, outermost first, as flame graph tools take it. */
+		printf("%*llu ", 10, row->count);
+		if (!n)
+			printf("[lost stack]");
+		for (i = n - 1; i >= 0; i--)
+			printf("%s%s", frame_name(c, ips[i], buf, sizeof(buf)), i ? ";" : "");
+		printf("\n");
 	} else {
 		if (!n)
 			printf("  [lost stack]\n");
-		for (i = 0; i < n; i++) {
-			name = ksyms_name(c->ks, ips[i]);
-			if (name)
-				printf("  %s\n", name);
-			else
-				printf("  0x%llx\n", (unsigned long long)ips[i]);
-		}
+		for (i = 0; i < n; i++)
+			printf("  %s\n", frame_name(c, ips[i], buf, sizeof(buf)));
 		printf("    %llu\n\n", row->count);
 	}
-	if (env.interval && row->id != XMITSTACK_LOST)
-		bpf_map_delete_elem(fd, &row->id);
 }
 
 static int report(void *ctx)
 {
 	const struct xmit_ctx *c = ctx;
+	int fd = bpf_map__fd(c->skel->maps.stacks);
 	struct rows rows = {};
-	size_t i;
+	size_t i, first = 0;
 	int err;
 
 	err = bpf_map_drain(bpf_map__fd(c->skel->maps.counts), sizeof(__u32),
@@ -150,11 +168,22 @@ static int report(void *ctx)
 		free(rows.r);
 		return err;
 	}
+	/* Least frequent first, as stackcount; -r keeps the most frequent. */
 	qsort(rows.r, rows.n, sizeof(*rows.r), cmp_rows);
+	if (env.top && rows.n > env.top)
+		first = rows.n - env.top;
 	if (env.timestamp && !env.json)
 		printf("%s\n", tool_time());
-	for (i = 0; i < rows.n; i++)
-		print_stack(c, &rows.r[i]);
+	if (env.table)
+		printf("%10s STACK\n", "COUNT");
+	for (i = first; i < rows.n; i++)
+		/* The table and JSON: most frequent first. */
+		print_stack(c, &rows.r[env.table || env.json ? rows.n - 1 - (i - first) : i]);
+	if (env.table)
+		printf("\n");
+	for (i = 0; env.interval && i < rows.n; i++)
+		if (rows.r[i].id != XMITSTACK_LOST)
+			bpf_map_delete_elem(fd, &rows.r[i].id);
 	fflush(stdout);
 	free(rows.r);
 	return 0;

@@ -818,8 +818,10 @@ TEST(skblife_long_lived_records)
 	usleep(1500000);	/* the tool polls once a second */
 	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
 
-	for (p = strstr(t->out, "{\"age_ns\":"); p; p = strstr(p + 1, "{\"age_ns\":")) {
-		unsigned long long age = strtoull(p + 10, NULL, 10);
+	json_strip_epoch(t->out);
+	for (p = strstr(t->out, "\"event\":\"skb_lifetime\",\"age_ns\":"); p;
+	     p = strstr(p + 1, "\"event\":\"skb_lifetime\",\"age_ns\":")) {
+		unsigned long long age = strtoull(p + 32, NULL, 10);
 		char *end = strchr(p, '\n');
 
 		if (end)
@@ -831,7 +833,7 @@ TEST(skblife_long_lived_records)
 		EXPECT_NE(NULL, strstr(p, pidstr)) TH_LOG("%s", p);
 		/* recv() in this process consumed it: the release was ours. */
 		EXPECT_NE(NULL, strstr(p, "\"free_comm\":\"skb_test\"")) TH_LOG("%s", p);
-		EXPECT_NE(NULL, strstr(p, "\"truesize\":")) TH_LOG("%s", p);
+		EXPECT_NE(NULL, strstr(p, "\"truesize_bytes\":")) TH_LOG("%s", p);
 		EXPECT_EQ(NULL, strstr(p, "\"free_caller\":\"0x")) TH_LOG("no symbol: %s", p);
 		if (end)
 			*end = '\n';

@@ -349,14 +349,13 @@ TEST(soconnect_json_and_timestamps)
 	ASSERT_EQ(0, start_self(&t, "soconnect", (const char *[]){ "-j", "-T", NULL }, "Tracing"));
 	EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", port, false));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	/* {"time":"HH:MM:SS","pid":..: check around the time. */
-	EXPECT_EQ(1, count_lines_affix(t.out, "{\"time\":\"", "}"));
-	snprintf(prefix, sizeof(prefix), "\"pid\":%d,\"tid\":%d,\"comm\":\"%s\","
-		 "\"family\":2,\"address\":\"127.0.0.1\",\"port\":%d,\"lat_us\":",
-		 getpid(), getpid(), comm, port);
-	EXPECT_NE(NULL, strstr(t.out, prefix));
-	snprintf(suffix, sizeof(suffix), "\"ret\":-111,\"result\":\"Connection refused\"}\n");
-	EXPECT_NE(NULL, strstr(t.out, suffix));
+	/* The epoch timestamp on every line, -T or not; the event, then the rest. */
+	EXPECT_EQ(1, json_strip_epoch(t.out));
+	snprintf(prefix, sizeof(prefix), "{\"type\":\"event\",\"event\":\"connect\","
+		 "\"pid\":%d,\"tid\":%d,\"comm\":\"%s\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"address\":\"127.0.0.1\",\"port\":%d,\"lat_us\":", getpid(), getpid(), comm, port);
+	snprintf(suffix, sizeof(suffix), "\"ret\":-111,\"ret_name\":\"Connection refused\"}");
+	EXPECT_EQ(1, count_lines_affix(t.out, prefix, suffix));
 	DUMP_ON_FAILURE(t);
 }
 
@@ -469,7 +468,7 @@ TEST(sofamily_sighup_prints_summary)
 	struct bg_tool t;
 
 	my_comm(comm);
-	ASSERT_EQ(0, start_self(&t, "sofamily", (const char *[]){ "-s", NULL }, "Tracing"));
+	ASSERT_EQ(0, start_self(&t, "sofamily", (const char *[]){ "--success", NULL }, "Tracing"));
 	family_workload(_metadata, K);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGHUP, STOP_MS)) TH_LOG("%s", t.out);
 	EXPECT_EQ(1, count_linef(t.out, "@accept[%s, 2, AF_INET]: %d", comm, K));
@@ -482,7 +481,7 @@ TEST(sofamily_success_only_by_comm)
 	const int K = 3;
 	struct bg_tool t;
 
-	trace_family_workload(_metadata, &t, comm, "sofamily", "-s", "Tracing", K);
+	trace_family_workload(_metadata, &t, comm, "sofamily", "--success", "Tracing", K);
 	EXPECT_EQ(1, count_linef(t.out, "@accept[%s, 2, AF_INET]: %d", comm, K));
 	EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 2, AF_INET]: %d", comm, K + 1));
 	EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 1, AF_UNIX]: 1", comm));
@@ -499,10 +498,14 @@ TEST(sofamily_json)
 	struct bg_tool t;
 
 	trace_family_workload(_metadata, &t, comm, "sofamily", "-j", "Tracing", K);
-	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"accept\",\"comm\":\"%s\",\"family\":2,"
-				 "\"family_name\":\"AF_INET\",\"count\":%d}", comm, K));
-	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"connect\",\"comm\":\"%s\",\"family\":1,"
-				 "\"family_name\":\"AF_UNIX\",\"count\":1}", comm));
+	EXPECT_LE(3, json_strip_epoch(t.out));
+	EXPECT_EQ(1, count_linef(t.out, "{\"type\":\"count\",\"map\":\"accept\",\"comm\":\"%s\","
+				 "\"family\":2,\"family_name\":\"AF_INET\",\"count\":%d}", comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "{\"type\":\"count\",\"map\":\"connect\",\"comm\":\"%s\","
+				 "\"family\":1,\"family_name\":\"AF_UNIX\",\"count\":1}", comm));
+	/* The report ends with its marker: the last, at Ctrl-C. */
+	EXPECT_EQ(1, count_lines(t.out, "{\"type\":\"interval\",\"index\":1,\"interval_s\":0,"
+				 "\"last\":true}"));
 	EXPECT_EQ(0, non_json_lines(t.out, "sofamily"));
 	DUMP_ON_FAILURE(t);
 }
@@ -544,10 +547,11 @@ TEST(soprotocol_json)
 	EXPECT_EQ(2, connect_accept(lfd, port, 2, false));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(lfd);
-	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"accept\",\"comm\":\"%s\",\"protocol\":6,"
+	json_strip_epoch(t.out);
+	EXPECT_EQ(1, count_linef(t.out, "{\"type\":\"count\",\"map\":\"accept\",\"comm\":\"%s\",\"protocol\":6,"
 				 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\","
 				 "\"count\":2}", comm));
-	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"connect\",\"comm\":\"%s\",\"protocol\":6,"
+	EXPECT_EQ(1, count_linef(t.out, "{\"type\":\"count\",\"map\":\"connect\",\"comm\":\"%s\",\"protocol\":6,"
 				 "\"protocol_name\":\"IPPROTO_TCP\",\"module\":\"TCP\","
 				 "\"count\":2}", comm));
 	DUMP_ON_FAILURE(t);
@@ -782,13 +786,14 @@ TEST(sendsize_json)
 	EXPECT_EQ(5, sendto(fd, payload, 5, 0, (void *)&a, sizeof(a)));
 	close(fd);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	EXPECT_EQ(1, count_lines_affix(t.out, "{\"protocol\":\"UDP\",\"source\":\"",
-				       "\"buckets\":[{\"low\":4,\"high\":7,\"count\":1},"
-				       "{\"low\":8,\"high\":15,\"count\":0},"
-				       "{\"low\":16,\"high\":31,\"count\":0},"
-				       "{\"low\":32,\"high\":63,\"count\":0},"
+	EXPECT_LE(2, json_strip_epoch(t.out));
+	/* One histogram object; empty buckets left out. */
+	EXPECT_EQ(1, count_lines_affix(t.out, "{\"type\":\"hist\",\"name\":\"send_size\","
+				       "\"unit\":\"bytes\",\"kind\":\"log2\",\"protocol\":17,"
+				       "\"protocol_name\":\"IPPROTO_UDP\",\"source\":\"",
+				       "\"total\":4,\"buckets\":[{\"low\":4,\"high\":7,\"count\":1},"
 				       "{\"low\":64,\"high\":127,\"count\":3}]}"));
-	EXPECT_EQ(NULL, strstr(t.out, "\"protocol\":\"TCP\""));
+	EXPECT_EQ(NULL, strstr(t.out, "\"protocol_name\":\"IPPROTO_TCP\""));
 	DUMP_ON_FAILURE(t);
 }
 
@@ -898,7 +903,8 @@ TEST(xmitstack_json)
 	EXPECT_EQ(N, udp_exchange(sink, &a, N));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(sink);
-	for (p = t.out; (p = strstr(p, "{\"stack\":[\"")); p++) {
+	json_strip_epoch(t.out);
+	for (p = t.out; (p = strstr(p, "{\"type\":\"count\",\"stack\":[\"")); p++) {
 		const char *end = strchr(p, '\n');
 		const char *c = strstr(p, "],\"count\":");
 
@@ -977,9 +983,11 @@ TEST(tcpcount_json)
 	ASSERT_EQ(0, start_self(&t, "tcpcount", (const char *[]){ "-j", NULL }, "Tracing"));
 	tcp_workload(_metadata, 4, 4);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
-	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"send\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
+
+	json_strip_epoch(t.out);
+	EXPECT_EQ(1, count_linef(t.out, "{\"type\":\"count\",\"map\":\"send\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
 					 getpid(), comm));
-	EXPECT_EQ(1, count_linef(t.out, "{\"map\":\"recv\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
+	EXPECT_EQ(1, count_linef(t.out, "{\"type\":\"count\",\"map\":\"recv\",\"pid\":%d,\"comm\":\"%s\",\"count\":4}",
 					 getpid(), comm));
 	DUMP_ON_FAILURE(t);
 }
@@ -1129,9 +1137,13 @@ TEST(rxcpu_json)
 	EXPECT_EQ(4, udp_exchange(sink, &a, 4));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(sink);
-	p = strstr(t.out, "{\"dev\":\"lo\",\"buckets\":[{\"cpu\":0,\"count\":");
-	ASSERT_NE(NULL, p);
-	EXPECT_LE(4, strtol(p + strlen("{\"dev\":\"lo\",\"buckets\":[{\"cpu\":0,\"count\":"),
+	json_strip_epoch(t.out);
+	p = strstr(t.out, "{\"type\":\"hist\",\"name\":\"rx_cpu\",\"unit\":\"cpu\","
+		   "\"kind\":\"linear\",\"dev\":\"lo\",\"total\":");
+	ASSERT_NE(NULL, p) TH_LOG("%s", t.out);
+	p = strstr(p, "\"buckets\":[{\"low\":0,\"high\":0,\"count\":");
+	ASSERT_NE(NULL, p) TH_LOG("%s", t.out);
+	EXPECT_LE(4, strtol(p + strlen("\"buckets\":[{\"low\":0,\"high\":0,\"count\":"),
 			    NULL, 10));
 	DUMP_ON_FAILURE(t);
 }
@@ -1183,7 +1195,9 @@ TEST(tpcount_json)
 	EXPECT_EQ(3, udp_exchange(sink, &a, 3));
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	close(sink);
-	EXPECT_EQ(1, count_lines(t.out, "{\"map\":\"\",\"probe\":\"tracepoint:net:net_dev_xmit\","
+	json_strip_epoch(t.out);
+	/* One map: no "map" member. */
+	EXPECT_EQ(1, count_lines(t.out, "{\"type\":\"count\",\"probe\":\"tracepoint:net:net_dev_xmit\","
 				 "\"count\":3}"));
 	EXPECT_EQ(0, non_json_lines(t.out, "tpcount"));
 	DUMP_ON_FAILURE(t);

@@ -109,7 +109,7 @@ TEST(log2_slots_match_uapi_layout)
 	}
 }
 
-static char *render(const __u64 *slots, unsigned int n, const char *unit, int json)
+static char *render(const __u64 *slots, unsigned int n, const char *unit)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -117,10 +117,7 @@ static char *render(const __u64 *slots, unsigned int n, const char *unit, int js
 
 	if (!f)
 		return NULL;
-	if (json)
-		hist_print_log2_json(f, slots, n);
-	else
-		hist_print_log2(f, slots, n, unit);
+	hist_print_log2(f, slots, n, unit);
 	fclose(f);
 	return buf;
 }
@@ -133,7 +130,7 @@ TEST(hist_prints_bcc_format)
 	slots[5] = 10;	/* 16 -> 31 */
 	slots[6] = 12;	/* 32 -> 63 */
 	slots[8] = 1;	/* 128 -> 255 */
-	out = render(slots, NETLENS_HIST_SLOTS, "usecs", 0);
+	out = render(slots, NETLENS_HIST_SLOTS, "usecs");
 	ASSERT_NE(NULL, out);
 	EXPECT_STREQ(
 "     usecs               : count    distribution\n"
@@ -147,13 +144,10 @@ TEST(hist_prints_bcc_format)
 TEST(hist_empty_prints_nothing)
 {
 	__u64 slots[NETLENS_HIST_SLOTS] = {};
-	char *out = render(slots, NETLENS_HIST_SLOTS, "nsecs", 0);
+	char *out = render(slots, NETLENS_HIST_SLOTS, "nsecs");
 
 	ASSERT_NE(NULL, out);
 	EXPECT_STREQ("", out);
-	free(out);
-	out = render(slots, NETLENS_HIST_SLOTS, NULL, 1);
-	EXPECT_STREQ("[]", out);
 	free(out);
 }
 
@@ -163,23 +157,9 @@ TEST(hist_wide_values_use_wide_columns)
 	char *out;
 
 	slots[40] = 3;
-	out = render(slots, NETLENS_HIST_SLOTS, "nsecs", 0);
+	out = render(slots, NETLENS_HIST_SLOTS, "nsecs");
 	ASSERT_NE(NULL, out);
 	EXPECT_NE(NULL, strstr(out, "        549755813888 -> 1099511627775        : 3"));
-	free(out);
-}
-
-TEST(hist_json)
-{
-	__u64 slots[NETLENS_HIST_SLOTS] = {};
-	char *out;
-
-	slots[0] = 1;
-	slots[2] = 4;
-	out = render(slots, NETLENS_HIST_SLOTS, NULL, 1);
-	ASSERT_NE(NULL, out);
-	EXPECT_STREQ("[{\"low\":0,\"high\":0,\"count\":1},{\"low\":1,\"high\":1,\"count\":0},"
-		     "{\"low\":2,\"high\":3,\"count\":4}]", out);
 	free(out);
 }
 

@@ -21,6 +21,11 @@ static const char *const interval_tools[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
+/* The counting tools: -t, -s COLUMN, -r ROWS. */
+static const char *const counting_tools[] = {
+	"soconnect", "sofamily", "soprotocol", "sockstat", "xmitstack", "tcpcount", "tpcount",
+};
+
 /* rxcpu counts softirq work: no -p. */
 static bool has_pid(const char *tool)
 {
@@ -124,7 +129,7 @@ TEST(help)
 		  "        @[\"%s\", comm, (int32) retval] = count(); }'" },
 		{ "soconnect", "stackcount -U t:syscalls:sys_enter_connect" },
 		{ "sofamily", "bpftrace -e 'kprobe:sys_accept { @[pid, comm] = count(); }'" },
-		{ "sofamily", "-s, --success" },
+		{ "sofamily", "      --success" },
 		{ "soprotocol", "IPPROTO_NAME, MODULE" },
 		{ "sockstat", "-S, --socket-rw" },
 		{ "sendsize", "funccount -H \"x::tcp_sendmsg\"" },
@@ -192,6 +197,37 @@ TEST(help_on_stdout)
 		EXPECT_EQ(0, strncmp(out, "Usage: ", 7)) TH_LOG("%s -h: %s", all[i], out);
 		EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s --help 2>&1 >/dev/null", bin));
 		EXPECT_STREQ("", out) TH_LOG("%s --help wrote to stderr", all[i]);
+	}
+}
+
+TEST(table_options)
+{
+	static const struct {
+		const char *tool, *args, *msg;
+	} bad[] = {
+		{ "sofamily", "-s bogus", "invalid sort column 'bogus': one of count, pid, comm, family, family_name" },
+		{ "soprotocol", "-s family", "invalid sort column 'family': one of count, pid, comm, protocol, protocol_name, module" },
+		{ "tcpcount", "-s probe", "invalid sort column 'probe': one of count, pid, comm" },
+		{ "tpcount", "-s pid", "invalid sort column 'pid': one of count, probe" },
+		{ "xmitstack", "-s comm", "invalid sort column 'comm': one of count" },
+		{ "sockstat", "-r 0", "invalid ROWS '0': must be 1 to 100000" },
+		{ "sockstat", "-r 100001", "invalid ROWS '100001': must be 1 to 100000" },
+		{ "tcpcount", "-r x", "invalid ROWS 'x': not a number" },
+		{ "soconnect", "-t", "soconnect: -t, -s and -r arrange the counts of -c" },
+		{ "soconnect", "-r 3", "soconnect: -t, -s and -r arrange the counts of -c" },
+	};
+	char out[8192];
+	size_t i;
+
+	for (i = 0; i < N(counting_tools); i++) {
+		EXPECT_EQ(0, run_tool(out, sizeof(out), counting_tools[i], "--help"));
+		EXPECT_NE(NULL, strstr(out, "-t, --table")) TH_LOG("%s", counting_tools[i]);
+		EXPECT_NE(NULL, strstr(out, "-s, --sort=COLUMN")) TH_LOG("%s", counting_tools[i]);
+		EXPECT_NE(NULL, strstr(out, "-r, --rows=ROWS")) TH_LOG("%s", counting_tools[i]);
+	}
+	for (i = 0; i < N(bad); i++) {
+		EXPECT_EQ(2, run_tool(out, sizeof(out), bad[i].tool, bad[i].args));
+		EXPECT_NE(NULL, strstr(out, bad[i].msg)) TH_LOG("%s %s: %s", bad[i].tool, bad[i].args, out);
 	}
 }
 

@@ -7,6 +7,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include "comm.bpf.h"
 
 /* The workload's comm, set before load (at most 15 characters). */
 const volatile char target_comm[16] = "";
@@ -15,18 +16,7 @@ __u64 allocs = 0, frees = 0;
 
 static __always_inline bool current_is_target(void)
 {
-	char comm[16];
-	int i;
-
-	if (bpf_get_current_comm(comm, sizeof(comm)))
-		return false;
-	for (i = 0; i < sizeof(comm); i++) {
-		if (comm[i] != target_comm[i])
-			return false;
-		if (!comm[i])
-			break;
-	}
-	return true;
+	return current_comm_is(target_comm);
 }
 
 SEC("tp_btf/skb_alloc")

@@ -86,24 +86,6 @@ void hist_print_log2(FILE *out, const __u64 *slots, unsigned int nslots,
 	}
 }
 
-void hist_print_log2_json(FILE *out, const __u64 *slots,
-			  unsigned int nslots)
-{
-	unsigned int first, last, i;
-	__u64 max;
-
-	fputc('[', out);
-	if (used_range(slots, nslots, &first, &last, &max)) {
-		for (i = first; i <= last; i++)
-			fprintf(out, "%s{\"low\":%llu,\"high\":%llu,\"count\":%llu}",
-				i == first ? "" : ",",
-				(unsigned long long)log2_slot_low(i),
-				(unsigned long long)log2_slot_high(i),
-				(unsigned long long)slots[i]);
-	}
-	fputc(']', out);
-}
-
 unsigned int lhist_nslots(const struct lhist_spec *spec)
 {
 	return (spec->max - spec->min) / spec->step + 2;

@@ -23,9 +23,7 @@ __u64 log2_slot_high(unsigned int i);
 void hist_print_log2(FILE *out, const __u64 *slots, unsigned int nslots,
 		     const char *unit);
 
-/* The same as a JSON array of {"low":..,"high":..,"count":..} objects. */
-void hist_print_log2_json(FILE *out, const __u64 *slots,
-			  unsigned int nslots);
+/* JSON: json_hist_end_log2() (jsonout.h). */
 
 /*
  * Linear histograms, bpftrace's lhist(value, min, max, step): slot 0 holds

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Counts keyed by text, printed like bpftrace prints its maps
- * ("@map[key, ...]: count", ascending counts, a blank line after each map)
- * or as JSON lines; and helpers to drain BPF hash maps into them.
+ * Counts keyed by a few named members, printed like bpftrace prints its
+ * maps ("@map[key, ...]: count", ascending counts, a blank line after each
+ * map), as a headed table, or as JSON lines; sorted and cut to the top
+ * rows; and helpers to drain BPF hash maps into them.
  */
 #ifndef NETLENS_KVTABLE_H
 #define NETLENS_KVTABLE_H
@@ -11,10 +12,26 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#define KV_FIELDS	6	/* key members of a row */
+
+/* A count's key: its members in order, as bpftrace joins them. */
+struct kv_key {
+	unsigned int n;
+	struct kv_field {
+		const char *name;	/* JSON member, table column ("comm") */
+		char text[96];		/* as printed: "sshd", "2" */
+		bool number;		/* unquoted in JSON, right-aligned */
+		long long value;	/* when a number */
+	} f[KV_FIELDS];
+};
+
+void kv_key_str(struct kv_key *k, const char *name, const char *value);
+void kv_key_num(struct kv_key *k, const char *name, unsigned long long value);
+void kv_key_int(struct kv_key *k, const char *name, long long value);
+
 struct kv_row {
 	char map[24];		/* "accept"; "" prints "@[...]" */
-	char key[192];		/* "sshd, 2, AF_INET" */
-	char json[320];		/* "\"comm\":\"sshd\",\"family\":2,..." */
+	struct kv_key key;
 	unsigned long long count;
 };
 
@@ -24,16 +41,29 @@ struct kv_table {
 };
 
 /* Add @count to the row (@map, @key), creating it; -ENOMEM on failure. */
-int kv_add(struct kv_table *t, const char *map, const char *key,
-	   const char *json, unsigned long long count);
+int kv_add(struct kv_table *t, const char *map, const struct kv_key *key,
+	   unsigned long long count);
 
-/*
- * Print the maps in @map_order (NULL-terminated; maps not named are
- * printed after them), rows by ascending count then key.  JSON lines are
- * {"time":..,"map":..,<json>,"count":N}; @time may be NULL.
- */
-void kv_print(FILE *out, struct kv_table *t, const char *const *map_order,
-	      bool json, const char *time);
+enum kv_style {
+	KV_BPFTRACE,	/* "@map[key, ...]: count", a blank line after each map */
+	KV_TABLE,	/* headed, aligned columns */
+	KV_JSON,	/* {"type":"count",...} lines (jsonout.h) */
+};
+
+struct kv_print_opts {
+	enum kv_style style;
+	/* Maps in this order first (NULL-terminated), the rest after. */
+	const char *const *map_order;
+	/*
+	 * Sort by this column ("count" when NULL): numbers largest first,
+	 * text in ascending order; bpftrace style prints numbers the other
+	 * way round, the largest last, as bpftrace does.
+	 */
+	const char *sort;
+	unsigned int top;	/* the first @top rows of each map; 0: all */
+};
+
+void kv_print(FILE *out, struct kv_table *t, const struct kv_print_opts *o);
 
 void kv_reset(struct kv_table *t);
 void kv_free(struct kv_table *t);

@@ -170,6 +170,7 @@ static int parse_info(struct nl_msg *reply, void *arg)
 	if (nla_parse(tb, NETLENS_A_INFO_MAX, genlmsg_attrdata(gnlh, 0),
 		      genlmsg_attrlen(gnlh, 0), NULL))
 		return NL_SKIP;
+	info->family_version = gnlh->version;
 	if (tb[NETLENS_A_INFO_VERSION])
 		snprintf(info->version, sizeof(info->version), "%s",
 			 nla_get_string(tb[NETLENS_A_INFO_VERSION]));

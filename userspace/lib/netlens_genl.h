@@ -16,9 +16,10 @@ struct netlens_genl {
 
 /* Reply of NETLENS_CMD_GET_INFO. */
 struct netlens_genl_info {
-	char version[32];
+	char version[32];		/* the module's (package) version */
 	uint32_t abi;
 	uint32_t listeners;
+	uint32_t family_version;	/* the genl family's, from the reply header */
 };
 
 /*

@@ -7,7 +7,7 @@ error_t socount_parse(int key, char *arg, struct argp_state *state,
 		      struct socount_env *e)
 {
 	switch (key) {
-	case 's':
+	case SOCOUNT_OPT_SUCCESS:
 		e->success_only = true;
 		return 0;
 	case 'P':
@@ -28,14 +28,13 @@ bool socount_tracepoints(const char *tool)
 				     "needs CONFIG_FTRACE_SYSCALLS");
 }
 
-void socount_pid(const struct socount_env *e, unsigned int pid, char key[16],
-		 char json[24])
+void socount_key(const struct socount_env *e, struct kv_key *key,
+		 unsigned int pid, const char *comm)
 {
-	key[0] = json[0] = '\0';
-	if (!e->by_pid)
-		return;
-	snprintf(key, 16, "%u, ", pid);
-	snprintf(json, 24, "\"pid\":%u,", pid);
+	key->n = 0;
+	if (e->by_pid)
+		kv_key_num(key, "pid", pid);
+	kv_key_str(key, "comm", comm);
 }
 
 int socount_report(const struct socount_env *e, struct kv_table *t, int map_fd,

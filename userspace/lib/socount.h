@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What sofamily and soprotocol share in userspace: the -s and -P options,
+ * What sofamily and soprotocol share in userspace: the --success and -P
+ * options,
  * the syscall tracepoints they need, the optional PID part of their keys
  * and their report.
  */
@@ -11,14 +12,18 @@
 
 struct socount_env {
 	struct tool_env env;
-	bool success_only;	/* -s */
+	bool success_only;	/* --success */
 	bool by_pid;		/* -P */
 };
 
+/* --success has no short option: -s sorts, as in every counting tool. */
+#define SOCOUNT_OPT_SUCCESS	0x100
+
 #define SOCOUNT_OPTS \
 	TOOL_OPT_PID, \
-	{ "success", 's', NULL, 0, "Count only successful connects (returned 0)", 0 }, \
+	{ "success", SOCOUNT_OPT_SUCCESS, NULL, 0, "Count only successful connects (returned 0)", 0 }, \
 	{ "per-pid", 'P', NULL, 0, "Key by PID as well as process name", 0 }, \
+	TOOL_OPT_TABLE, \
 	TOOL_OPT_COMMON
 
 error_t socount_parse(int key, char *arg, struct argp_state *state,
@@ -27,9 +32,9 @@ error_t socount_parse(int key, char *arg, struct argp_state *state,
 /* syscalls:sys_{enter,exit}_connect, sys_exit_accept{,4}; false: printed why. */
 bool socount_tracepoints(const char *tool);
 
-/* With -P: "PID, " into @key and "\"pid\":PID," into @json; else "". */
-void socount_pid(const struct socount_env *e, unsigned int pid, char key[16],
-		 char json[24]);
+/* A row's key: with -P its PID first, then @comm. */
+void socount_key(const struct socount_env *e, struct kv_key *key,
+		 unsigned int pid, const char *comm);
 
 /* The @accept and @connect maps, drained from @map_fd. */
 int socount_report(const struct socount_env *e, struct kv_table *t, int map_fd,

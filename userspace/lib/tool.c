@@ -7,6 +7,7 @@
 
 #include <linux/types.h>
 
+#include "jsonout.h"
 #include "tool.h"
 
 volatile sig_atomic_t tool_exiting;
@@ -14,6 +15,29 @@ volatile sig_atomic_t tool_exiting;
 static void sig_handler(int sig)
 {
 	tool_exiting = 1;
+}
+
+bool tool_valid_column(const struct tool_env *env, const char *name)
+{
+	size_t i;
+
+	if (!strcmp(name, "count"))
+		return true;
+	for (i = 0; env->columns && env->columns[i]; i++)
+		if (!strcmp(name, env->columns[i]))
+			return true;
+	return false;
+}
+
+/* "one of count, pid, comm" for the usage error. */
+const char *tool_columns(const struct tool_env *env, char *buf, size_t len)
+{
+	size_t used, i;
+
+	used = snprintf(buf, len, "one of count");
+	for (i = 0; env->columns && env->columns[i] && used < len; i++)
+		used += snprintf(buf + used, len - used, ", %s", env->columns[i]);
+	return buf;
 }
 
 error_t tool_parse_common(int key, char *arg, struct argp_state *state,
@@ -38,6 +62,23 @@ error_t tool_parse_common(int key, char *arg, struct argp_state *state,
 		if (parse_pid(arg, &env->pid, err, sizeof(err)))
 			argp_error(state, "%s", err);
 		break;
+	case 't':
+		env->table = true;
+		break;
+	case 's':
+		if (!tool_valid_column(env, arg))
+			argp_error(state, "invalid sort column '%s': %s", arg,
+				   tool_columns(env, err, sizeof(err)));
+		env->sort = arg;
+		break;
+	case 'r': {
+		uint64_t v;
+
+		if (parse_u64_range(arg, "ROWS", 1, 100000, &v, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		env->top = v;
+		break;
+	}
 	case ARGP_KEY_ARG:
 		if (env->no_interval)
 			argp_error(state, "unexpected argument '%s'", arg);
@@ -165,9 +206,22 @@ int tool_run(const struct tool_env *env, int (*report)(void *ctx), void *ctx)
 
 		err = report(ctx);
 		reports++;
+		if (env->json && !err)
+			json_interval(stdout, reports, env->interval, !more);
 		if (err || !more)
 			return err;
 	}
+}
+
+void tool_print_rows(const struct tool_env *env, struct kv_table *t,
+		     const char *const *map_order)
+{
+	struct kv_print_opts o = {
+		.style = env->json ? KV_JSON : env->table ? KV_TABLE : KV_BPFTRACE,
+		.map_order = map_order, .sort = env->sort, .top = env->top,
+	};
+
+	kv_print(stdout, t, &o);
 }
 
 int tool_print_counts(const struct tool_env *env, struct kv_table *t,
@@ -185,7 +239,6 @@ int tool_print_counts(const struct tool_env *env, struct kv_table *t,
 		return err;
 	if (env->timestamp && !env->json)
 		printf("%s\n", tool_time());
-	kv_print(stdout, t, map_order, env->json,
-		 env->timestamp ? tool_time() : NULL);
+	tool_print_rows(env, t, map_order);
 	return 0;
 }

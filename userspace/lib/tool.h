@@ -25,6 +25,11 @@ struct tool_env {
 	unsigned int count;	/* intervals to print, 0: unlimited */
 	unsigned int npos;	/* positional arguments seen */
 	bool no_interval;	/* the tool takes no [interval [count]] */
+	/* Counting tools (TOOL_OPT_TABLE): -t, -s COLUMN, -r ROWS. */
+	bool table;
+	const char *sort;	/* NULL: count */
+	unsigned int top;	/* 0: every row */
+	const char *const *columns;	/* what -s takes besides "count" */
 };
 
 /* argp's args_doc of a tool that takes the interval positionals. */
@@ -32,6 +37,11 @@ struct tool_env {
 
 #define TOOL_OPT_PID \
 	{ "pid", 'p', "PID", 0, "Trace this process (TGID) only", 0 }
+/* The counting tools' table mode, sort and top-N (as tcptop's -s, -r). */
+#define TOOL_OPT_TABLE \
+	{ "table", 't', NULL, 0, "Print a headed, aligned table, largest first", 0 }, \
+	{ "sort", 's', "COLUMN", 0, "Sort by COLUMN (count, or a key column: see -t's header)", 0 }, \
+	{ "rows", 'r', "ROWS", 0, "Print the top ROWS rows of each map (1-100000)", 0 }
 #define TOOL_OPT_COMMON \
 	{ "timestamp", 'T', NULL, 0, "Include timestamps (HH:MM:SS)", 0 }, \
 	{ "json", 'j', NULL, 0, "Print JSON lines instead of text", 0 }, \
@@ -45,6 +55,10 @@ struct tool_env {
  */
 error_t tool_parse_common(int key, char *arg, struct argp_state *state,
 			  struct tool_env *env);
+
+/* -s COLUMN: "count" or one of @env->columns. */
+bool tool_valid_column(const struct tool_env *env, const char *name);
+const char *tool_columns(const struct tool_env *env, char *buf, size_t len);
 
 /* Set by SIGINT, SIGTERM and SIGHUP: print the summary and end. */
 extern volatile sig_atomic_t tool_exiting;
@@ -94,10 +108,15 @@ int tool_load_attach(const char *tool, const struct bpf_object_skeleton *s,
  */
 int tool_run(const struct tool_env *env, int (*report)(void *ctx), void *ctx);
 
+/* Print @t as -t, -s, -r and -j ask (tool_print_counts() without the drain). */
+void tool_print_rows(const struct tool_env *env, struct kv_table *t,
+		     const char *const *map_order);
+
 /*
  * Drain count map @map_fd (keys of @key_size bytes, u64 values, per-CPU
  * when @ncpus > 1) into @t through @add_row, cleared when printing per
- * interval, and print it as bpftrace does (with -T: the time first).
+ * interval, and print it as bpftrace does (with -T: the time first), as
+ * a table (-t) or JSON lines (-j), sorted (-s) and cut (-r).
  */
 int tool_print_counts(const struct tool_env *env, struct kv_table *t,
 		      int map_fd, size_t key_size, int ncpus,
