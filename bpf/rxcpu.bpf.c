@@ -6,6 +6,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include "count.bpf.h"
+#include "dev_filter.bpf.h"
 #include "rxcpu.h"
 
 struct {
@@ -31,8 +32,9 @@ int netif_receive_skb(struct netif_receive_skb_ctx *ctx)
 {
 	struct rxcpu_key key = {};
 
-	bpf_probe_read_kernel_str(key.dev, sizeof(key.dev),
-				  (void *)ctx + (ctx->data_loc_name & 0xffff));
+	tp_dev_name(ctx, ctx->data_loc_name, key.dev);
+	if (!dev_selected(key.dev))
+		return 0;
 	key.cpu = bpf_get_smp_processor_id();
 	map_count(&counts, &key);
 	return 0;

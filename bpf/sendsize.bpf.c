@@ -39,7 +39,7 @@ static __always_inline int record(__u32 which, __u64 size)
 	struct hist *h;
 	__u32 slot;
 
-	if (tgid_filtered(bpf_get_current_pid_tgid()))
+	if (task_filtered(bpf_get_current_pid_tgid()))
 		return 0;
 	h = bpf_map_lookup_elem(&hists, &which);
 	if (!h)

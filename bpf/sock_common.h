@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers for the socket tools' BPF programs: the PID filter, syscall
- * tracepoint arguments and the socket behind a file descriptor.
+ * Helpers for the socket tools' BPF programs: the task filters (PID,
+ * cgroup, network namespace, user), syscall tracepoint arguments and the
+ * socket behind a file descriptor.
  */
 #ifndef NETLENS_SOCK_COMMON_H
 #define NETLENS_SOCK_COMMON_H
@@ -18,12 +19,38 @@
 
 #define TASK_COMM_LEN	16
 
-/* Trace only this process (TGID), 0: all; set before load. */
-const volatile __u32 targ_tgid = 0;
+/* Set before load (userspace TOOL_SET_FILTERS()); 0 or false: no filter. */
+const volatile __u32 targ_tgid = 0;		/* -p: this process (TGID) */
+const volatile bool filter_cgroup = false;	/* --cgroup: cgroup_map[0] */
+const volatile __u32 targ_netns = 0;		/* --netns: net namespace inode */
+const volatile bool filter_uid = false;		/* -u */
+const volatile __u32 targ_uid = 0;
 
-static __always_inline bool tgid_filtered(__u64 pid_tgid)
+/* --cgroup: the cgroup (v2) whose tasks, descendants' included, count. */
+struct {
+	__uint(type, BPF_MAP_TYPE_CGROUP_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} cgroup_map SEC(".maps");
+
+/* The current task is not one the filters select. */
+static __always_inline bool task_filtered(__u64 pid_tgid)
 {
-	return targ_tgid && (__u32)(pid_tgid >> 32) != targ_tgid;
+	struct task_struct *task;
+
+	if (targ_tgid && (__u32)(pid_tgid >> 32) != targ_tgid)
+		return true;
+	if (filter_uid && (__u32)bpf_get_current_uid_gid() != targ_uid)
+		return true;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_map, 0) != 1)
+		return true;
+	if (targ_netns) {
+		task = (struct task_struct *)bpf_get_current_task();
+		if (BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) != targ_netns)
+			return true;
+	}
+	return false;
 }
 
 /*

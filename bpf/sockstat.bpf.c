@@ -31,7 +31,7 @@ static __always_inline int hit(__u32 probe)
 {
 	__u64 *cnt;
 
-	if (tgid_filtered(bpf_get_current_pid_tgid()))
+	if (task_filtered(bpf_get_current_pid_tgid()))
 		return 0;
 	cnt = bpf_map_lookup_elem(&counts, &probe);
 	if (cnt)
@@ -41,7 +41,7 @@ static __always_inline int hit(__u32 probe)
 
 static __always_inline int hit_if_socket(__u32 probe, long fd)
 {
-	if (tgid_filtered(bpf_get_current_pid_tgid()))
+	if (task_filtered(bpf_get_current_pid_tgid()))
 		return 0;
 	if (!fd_socket(fd))
 		return 0;

@@ -14,6 +14,17 @@
 #include "soconnect.h"
 
 const volatile bool count_errors = false;
+/* -4 / -6: AF_INET or AF_INET6 only; 0: both. */
+const volatile __u16 targ_family = 0;
+/* -P: only connects to the ports in @ports. */
+const volatile bool filter_ports = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SOCONNECT_MAX_PORTS);
+	__type(key, __u16);
+	__type(value, __u8);
+} ports SEC(".maps");
 
 struct start {
 	__u64 ts;
@@ -46,7 +57,7 @@ static __always_inline int connect_enter(const void *uaddr, __u32 addrlen)
 	struct start st = {};
 	__u32 tid = (__u32)pid_tgid;
 
-	if (tgid_filtered(pid_tgid))
+	if (task_filtered(pid_tgid))
 		return 0;
 	st.ts = bpf_ktime_get_ns();
 	st.uaddr = uaddr;
@@ -91,31 +102,35 @@ static __always_inline int connect_exit(int ret)
 	if (st->addrlen < sizeof(family) ||
 	    bpf_probe_read_user(&family, sizeof(family), st->uaddr))
 		goto out;
-	if (family != AF_INET && family != AF_INET6)
+	if ((family != AF_INET && family != AF_INET6) ||
+	    (targ_family && family != targ_family))
 		goto out;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e)
-		goto out;
-	__builtin_memset(e->addr, 0, sizeof(e->addr));
+	/* The port and address first: -P decides before anything is sent. */
+	{
+		struct sockaddr_in6 sin6 = {};
+		struct sockaddr_in *sin = (struct sockaddr_in *)&sin6;
+		__u16 port;
+
+		bpf_probe_read_user(&sin6, family == AF_INET ? sizeof(*sin) : sizeof(sin6),
+				    st->uaddr);
+		port = bpf_ntohs(family == AF_INET ? sin->sin_port : sin6.sin6_port);
+		if (filter_ports && !bpf_map_lookup_elem(&ports, &port))
+			goto out;
+		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+		if (!e)
+			goto out;
+		__builtin_memset(e->addr, 0, sizeof(e->addr));
+		e->port = port;
+		if (family == AF_INET)
+			__builtin_memcpy(e->addr, &sin->sin_addr, 4);
+		else
+			__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
+	}
 	e->lat_ns = bpf_ktime_get_ns() - st->ts;
 	e->pid = pid_tgid >> 32;
 	e->tid = tid;
 	e->ret = ret;
 	e->family = family;
-	e->port = 0;
-	if (family == AF_INET) {
-		struct sockaddr_in sin = {};
-
-		bpf_probe_read_user(&sin, sizeof(sin), st->uaddr);
-		e->port = bpf_ntohs(sin.sin_port);
-		__builtin_memcpy(e->addr, &sin.sin_addr, 4);
-	} else {
-		struct sockaddr_in6 sin6 = {};
-
-		bpf_probe_read_user(&sin6, sizeof(sin6), st->uaddr);
-		e->port = bpf_ntohs(sin6.sin6_port);
-		__builtin_memcpy(e->addr, &sin6.sin6_addr, 16);
-	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 out:

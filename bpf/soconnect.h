@@ -3,6 +3,9 @@
 #ifndef NETLENS_SOCONNECT_H
 #define NETLENS_SOCONNECT_H
 
+/* -P takes at most this many ports. */
+#define SOCONNECT_MAX_PORTS	64
+
 struct soconnect_event {
 	__u64 lat_ns;
 	__u32 pid;

@@ -31,7 +31,7 @@ int sys_enter_connect(struct syscall_enter_ctx *ctx)
 	__u32 tid = (__u32)pid_tgid;
 	__u64 what;
 
-	if (tgid_filtered(pid_tgid) || !connect_what(ctx, &what))
+	if (task_filtered(pid_tgid) || !connect_what(ctx, &what))
 		return 0;
 	if (!targ_success)
 		count_connect(pid_tgid, what);
@@ -63,7 +63,7 @@ static __always_inline int accept_exit(long ret)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct socket *sock;
 
-	if (ret < 0 || tgid_filtered(pid_tgid))
+	if (ret < 0 || task_filtered(pid_tgid))
 		return 0;
 	sock = fd_socket(ret);
 	if (sock)

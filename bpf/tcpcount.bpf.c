@@ -31,7 +31,7 @@ static __always_inline int count(__u8 op)
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct tcpcount_key key = {};
 
-	if (tgid_filtered(pid_tgid))
+	if (task_filtered(pid_tgid))
 		return 0;
 	key.pid = pid_tgid >> 32;
 	key.op = op;

@@ -28,7 +28,7 @@ int count_by_cookie(void *ctx)
 {
 	__u32 id;
 
-	if (tgid_filtered(bpf_get_current_pid_tgid()))
+	if (task_filtered(bpf_get_current_pid_tgid()))
 		return 0;
 	id = (__u32)bpf_get_attach_cookie(ctx);
 	map_count(&counts, &id);

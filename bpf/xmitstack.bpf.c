@@ -10,6 +10,7 @@
 #include <bpf/bpf_core_read.h>
 #include "sock_common.h"
 #include "count.bpf.h"
+#include "dev_filter.bpf.h"
 #include "xmitstack.h"
 
 struct {
@@ -27,14 +28,29 @@ struct {
 	__type(value, __u64);
 } counts SEC(".maps");
 
+/* The net:net_dev_xmit record (tracefs format; tracepoint ABI). */
+struct net_dev_xmit_ctx {
+	__u64 common;
+	void *skbaddr;
+	unsigned int len;
+	int rc;
+	__u32 data_loc_name;
+};
+
 SEC("tracepoint/net/net_dev_xmit")
-int net_dev_xmit(void *ctx)
+int net_dev_xmit(struct net_dev_xmit_ctx *ctx)
 {
+	char dev[16] = {};
 	__u32 key;
 	long id;
 
-	if (tgid_filtered(bpf_get_current_pid_tgid()))
+	if (task_filtered(bpf_get_current_pid_tgid()))
 		return 0;
+	if (targ_dev[0]) {
+		tp_dev_name(ctx, ctx->data_loc_name, dev);
+		if (!dev_selected(dev))
+			return 0;
+	}
 	id = bpf_get_stackid(ctx, &stacks, 0);
 	key = id < 0 ? XMITSTACK_LOST : (__u32)id;
 	map_count(&counts, &key);

@@ -369,6 +369,17 @@ static inline int count_lines_affix(const char *out, const char *prefix,
 	return n;
 }
 
+/*
+ * In an SMP guest of vmtest.sh: tests of the tools' faces (output, the
+ * README's commands) run on the 1-vCPU guests only, where they take a
+ * quarter of the time; what SMP changes is tested by the kernel-facing
+ * tests.
+ */
+static inline bool smp_guest(void)
+{
+	return getenv("NETLENS_VMTEST") && sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
 /* Run the calling thread on @cpu only (-1: leave it where it may run). */
 static inline int pin_to_cpu(int cpu)
 {

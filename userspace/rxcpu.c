@@ -42,9 +42,11 @@ static const char doc[] =
 "EXAMPLES:\n"
 "    rxcpu                # histograms at Ctrl-C\n"
 "    rxcpu -T 1 5         # every second, 5 times, with the time\n"
-"    rxcpu -j             # JSON lines\n";
+"    rxcpu -j             # JSON lines\n"
+"    rxcpu -i eth0        # eth0's receives only\n";
 
 static const struct argp_option opts[] = {
+	TOOL_OPT_IFACE,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -161,7 +163,9 @@ int main(int argc, char **argv)
 		report_bpf_failure("rxcpu", "open the BPF object", -errno);
 		return 1;
 	}
-	err = tool_load_attach("rxcpu", skel->skeleton, "to net:netif_receive_skb");
+	if (env.iface)
+		strncpy((char *)skel->rodata->targ_dev, env.iface, sizeof(skel->rodata->targ_dev) - 1);
+	err = tool_load_attach(&env, "rxcpu", skel->skeleton, "to net:netif_receive_skb");
 	if (!err) {
 		tool_ready(&env, "Tracing receive CPUs per device. Ctrl-C to end.");
 		err = tool_run(&env, report, skel);

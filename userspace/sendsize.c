@@ -44,6 +44,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -132,11 +133,11 @@ int main(int argc, char **argv)
 		report_bpf_failure("sendsize", "open the BPF object", -errno);
 		return 1;
 	}
-	skel->rodata->targ_tgid = env.pid;
+	TOOL_SET_FILTERS(skel->rodata, &env);
 	attach_autoload(kind, SOCK_MSG_PROGS(skel->progs, sock_send_length, tcp_sendmsg));
 	attach_autoload(kind, SOCK_MSG_FUNC_PROGS(skel->progs, udp_sendmsg));
 	attach_autoload(kind, SOCK_MSG_FUNC_PROGS(skel->progs, udpv6_sendmsg));
-	err = tool_load_attach("sendsize", skel->skeleton, "the BPF programs");
+	err = tool_load_attach(&env, "sendsize", skel->skeleton, "the BPF programs");
 	if (!err) {
 		tool_ready(&env, "Tracing TCP and UDP send sizes (%s). Ctrl-C to end.", source);
 		err = tool_run(&env, report, skel);

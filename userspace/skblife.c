@@ -202,7 +202,20 @@ out:
 struct lifetime_printer {
 	struct ksyms *ks;	/* NULL: print addresses */
 	unsigned long long lost;
+	/* CLOCK_MONOTONIC before attaching: older records are someone else's. */
+	unsigned long long since_ns;
 };
+
+/* When this run attached its program; records before it are left alone. */
+static unsigned long long attached_ns;
+
+static unsigned long long monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static const char *path_name(const char *const *names, unsigned int n,
 			     unsigned int path)
@@ -219,8 +232,9 @@ static int print_lifetime(const struct netlens_record *rec, const void *data,
 	char comm[17], caller[64];
 
 	p->lost += rec->lost;
-	if (rec->type != NETLENS_RECORD_SKB_LIFETIME || rec->data_len < sizeof(l))
-		return 0;	/* another program's records */
+	if (rec->type != NETLENS_RECORD_SKB_LIFETIME || rec->data_len < sizeof(l) ||
+	    rec->ts_ns < p->since_ns)
+		return 0;	/* another program's records, or an earlier run's */
 	memcpy(&l, data, sizeof(l));
 	tool_comm(comm, l.free_comm);
 	if (p->ks)
@@ -269,15 +283,18 @@ static void report_lost(unsigned long long n)
  */
 static int stream_lifetimes(int fd, const __u64 *not_emitted)
 {
-	struct lifetime_printer p = { 0 };
+	struct lifetime_printer p = { .since_ns = attached_ns };
 	unsigned long long reported = 0, missed;
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
 	char why[256], unit[16];
 	int n, err = 0;
 
+	/* Symbols first (seconds on a slow machine): "Tracing" means reading. */
 	p.ks = ksyms_load(why, sizeof(why));
 	if (!p.ks)
 		fprintf(stderr, "skblife: printing release addresses, not names: %s\n", why);
+	tool_ready(&env, "Tracing sk_buffs that live %s or longer. Hit Ctrl-C to end.",
+		   opt.longer);
 	snprintf(unit, sizeof(unit), "AGE(%s)", opt.div == 1 ? "ns" :
 		 opt.div == 1000 ? "us" : "ms");
 	if (!env.json) {
@@ -287,8 +304,12 @@ static int stream_lifetimes(int fd, const __u64 *not_emitted)
 		       "ALLOC_PATH", "FREE_PATH", "A_PID", "F_PID", "F_COMM",
 		       "FREE_CALLER");
 	}
-	while (!tool_exiting) {
-		n = poll(&pfd, 1, 1000);
+	for (;;) {
+		/* After Ctrl-C, one more drain: what was emitted until then. */
+		bool last = tool_exiting;
+
+		pfd.revents = 0;
+		n = last ? 0 : poll(&pfd, 1, 1000);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			fprintf(stderr, "skblife: poll %s: %s\n", NETLENS_DEV_PATH, strerror(errno));
@@ -313,6 +334,8 @@ static int stream_lifetimes(int fd, const __u64 *not_emitted)
 			reported += p.lost;
 			p.lost = 0;
 		}
+		if (last)
+			break;
 	}
 	missed = *(volatile const __u64 *)not_emitted;
 	if (missed > reported)
@@ -447,6 +470,7 @@ int main(int argc, char **argv)
 		report_bpf_failure("skblife", "load the BPF program", err);
 		goto cleanup;
 	}
+	attached_ns = monotonic_ns();
 	err = skblife_bpf__attach(skel);
 	if (err) {
 		report_bpf_failure("skblife", opt.fallback ?
@@ -469,8 +493,6 @@ int main(int argc, char **argv)
 			err = rec_fd;
 			goto cleanup;
 		}
-		tool_ready(&env, "Tracing sk_buffs that live %s or longer. Hit Ctrl-C to end.",
-			   opt.longer);
 		err = stream_lifetimes(rec_fd, &skel->bss->records_not_emitted);
 		goto cleanup;
 	}

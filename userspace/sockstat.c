@@ -51,6 +51,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
 	{ "socket-rw", 'S', NULL, 0,
 	  "Also count read/write/readv/writev on socket file descriptors", 0 },
 	TOOL_OPT_TABLE,
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 		report_bpf_failure("sockstat", "open the BPF object", -errno);
 		return 1;
 	}
-	c.skel->rodata->targ_tgid = env.pid;
+	TOOL_SET_FILTERS(c.skel->rodata, &env);
 	set_syscall_labels();
 	ok &= SYSCALL_PROG(accept, true);
 	ok &= SYSCALL_PROG(accept4, true);
@@ -223,7 +224,7 @@ int main(int argc, char **argv)
 		labels[SS_READ][0] = labels[SS_WRITE][0] = labels[SS_READV][0] =
 			labels[SS_WRITEV][0] = '\0';
 
-	err = tool_load_attach("sockstat", c.skel->skeleton, "the BPF programs");
+	err = tool_load_attach(&env, "sockstat", c.skel->skeleton, "the BPF programs");
 	if (!err) {
 		tool_ready(&env, "Tracing sock statistics. Output every %u second%s.",
 			   env.interval, env.interval == 1 ? "" : "s");

@@ -26,6 +26,9 @@ static const char *const columns[] = { "pid", "comm", "ret", "ret_name", NULL };
 static struct tool_env env = { .no_interval = true, .columns = columns };
 static bool wide;
 static bool count_errors;
+static unsigned short family;		/* -4, -6: AF_INET, AF_INET6 */
+static uint16_t ports[SOCONNECT_MAX_PORTS];	/* -P */
+static size_t nports;
 
 const char *argp_program_version = "soconnect " NETLENS_VERSION;
 static const char doc[] =
@@ -48,10 +51,19 @@ static const char doc[] =
 "    soconnect -w         # wide ADDRESS column for IPv6\n"
 "    soconnect -p 181     # only PID 181\n"
 "    soconnect -j         # JSON lines\n"
-"    soconnect -c         # count failed connects by process and error\n";
+"    soconnect -c         # count failed connects by process and error\n"
+"    soconnect -4 -P 80,443   # IPv4 connects to ports 80 and 443\n"
+"    soconnect -u www-data    # that user's connects\n"
+"    soconnect --cgroup /sys/fs/cgroup/system.slice/nginx.service\n"
+"    soconnect --netns /run/netns/blue   # one network namespace's tasks\n";
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
+	TOOL_OPT_UID,
+	{ "ipv4", '4', NULL, 0, "IPv4 connects only", 0 },
+	{ "ipv6", '6', NULL, 0, "IPv6 connects only", 0 },
+	{ "port", 'P', "PORTS", 0, "Connects to these ports only (comma-separated, at most 64)", 0 },
 	{ "wide", 'w', NULL, 0, "Wide ADDRESS column (full IPv6 addresses)", 0 },
 	{ "count-errors", 'c', NULL, 0,
 	  "Count failed connects by process and error code (10.4 one-liner)", 0 },
@@ -69,6 +81,19 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'c':
 		count_errors = true;
 		return 0;
+	case '4':
+	case '6':
+		if (family && family != (key == '4' ? AF_INET : AF_INET6))
+			argp_error(state, "-4 and -6 exclude each other");
+		family = key == '4' ? AF_INET : AF_INET6;
+		return 0;
+	case 'P': {
+		char err[128];
+
+		if (parse_ports(arg, ports, SOCONNECT_MAX_PORTS, &nports, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		return 0;
+	}
 	default:
 		return tool_parse_common(key, arg, state, &env);
 	}
@@ -184,6 +209,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "soconnect: -t, -s and -r arrange the counts of -c\n");
 		return EXIT_USAGE;
 	}
+	if (count_errors && (family || nports)) {
+		fprintf(stderr, "soconnect: -4, -6 and -P select IP connects to show: -c counts every family's failures\n");
+		return EXIT_USAGE;
+	}
 	if (!tool_prepare("soconnect", &env))
 		return 1;
 	if (!tool_need_tracepoints("soconnect", "connect(2)", "syscalls", tps, 2,
@@ -195,10 +224,21 @@ int main(int argc, char **argv)
 		report_bpf_failure("soconnect", "open the BPF object", -errno);
 		return 1;
 	}
-	skel->rodata->targ_tgid = env.pid;
+	TOOL_SET_FILTERS(skel->rodata, &env);
+	skel->rodata->targ_family = family;
+	skel->rodata->filter_ports = nports > 0;
 	skel->rodata->count_errors = count_errors;
-	err = tool_load_attach("soconnect", skel->skeleton,
-			       "to syscalls:sys_{enter,exit}_connect");
+	err = tool_load_attach(&env, "soconnect", skel->skeleton, NULL);
+	for (size_t i = 0; !err && i < nports; i++) {
+		__u8 one = 1;
+
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.ports), &ports[i], &one, BPF_ANY)) {
+			err = -errno;
+			report_bpf_failure("soconnect", "set the -P ports", err);
+		}
+	}
+	if (!err)
+		err = tool_attach("soconnect", skel->skeleton, "to syscalls:sys_{enter,exit}_connect");
 	if (err)
 		goto cleanup;
 	if (!count_errors) {

@@ -40,7 +40,8 @@ static const char doc[] =
 "    sofamily -t -r 10    # a table of the 10 busiest of each map\n"
 "    sofamily -P          # key by PID too: @accept[PID, PROCESS, ...]\n"
 "    sofamily -p 181 5    # PID 181 only, print every 5 seconds\n"
-"    sofamily -j          # JSON lines\n";
+"    sofamily -j          # JSON lines\n"
+"    sofamily --netns /run/netns/blue   # one network namespace's tasks\n";
 
 static const struct argp_option opts[] = {
 	SOCOUNT_OPTS,
@@ -94,9 +95,9 @@ int main(int argc, char **argv)
 		report_bpf_failure("sofamily", "open the BPF object", -errno);
 		return 1;
 	}
-	c.skel->rodata->targ_tgid = env.env.pid;
+	TOOL_SET_FILTERS(c.skel->rodata, &env.env);
 	c.skel->rodata->targ_success = env.success_only;
-	err = tool_load_attach("sofamily", c.skel->skeleton, "to the syscall tracepoints");
+	err = tool_load_attach(&env.env, "sofamily", c.skel->skeleton, "to the syscall tracepoints");
 	if (!err) {
 		tool_ready(&env.env, "Tracing socket connect/accepts. Ctrl-C to end.");
 		err = tool_run(&env.env, report, &c);

@@ -98,9 +98,9 @@ int main(int argc, char **argv)
 		report_bpf_failure("soprotocol", "open the BPF object", -errno);
 		return 1;
 	}
-	c.skel->rodata->targ_tgid = env.env.pid;
+	TOOL_SET_FILTERS(c.skel->rodata, &env.env);
 	c.skel->rodata->targ_success = env.success_only;
-	err = tool_load_attach("soprotocol", c.skel->skeleton, "to the syscall tracepoints");
+	err = tool_load_attach(&env.env, "soprotocol", c.skel->skeleton, "to the syscall tracepoints");
 	if (!err) {
 		tool_ready(&env.env, "Tracing socket connect/accepts. Ctrl-C to end.");
 		err = tool_run(&env.env, report, &c);

@@ -42,6 +42,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
 	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
@@ -112,10 +113,10 @@ int main(int argc, char **argv)
 		report_bpf_failure("tcpcount", "open the BPF object", -errno);
 		return 1;
 	}
-	c.skel->rodata->targ_tgid = env.pid;
+	TOOL_SET_FILTERS(c.skel->rodata, &env);
 	attach_autoload(kind, SOCK_MSG_PROGS(c.skel->progs, sock_send_length, tcp_sendmsg));
 	attach_autoload(kind, SOCK_MSG_PROGS(c.skel->progs, sock_recv_length, tcp_recvmsg));
-	err = tool_load_attach("tcpcount", c.skel->skeleton, label);
+	err = tool_load_attach(&env, "tcpcount", c.skel->skeleton, label);
 	if (!err) {
 		tool_ready(&env, "Tracing TCP sends/receives (%s, %s). Ctrl-C to end.",
 			   label, label2);

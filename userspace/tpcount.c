@@ -46,6 +46,7 @@ static const char doc[] =
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
 	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
@@ -218,7 +219,7 @@ int main(int argc, char **argv)
 		report_bpf_failure("tpcount", "open the BPF object", -errno);
 		return 1;
 	}
-	c.skel->rodata->targ_tgid = env.pid;
+	TOOL_SET_FILTERS(c.skel->rodata, &env);
 	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_TRACEPOINT,
 				    BPF_FUNC_get_attach_cookie, NULL) != 1) {
 		fprintf(stderr, "tpcount: %s has no BPF attach cookies for "
@@ -227,7 +228,7 @@ int main(int argc, char **argv)
 		err = -EOPNOTSUPP;
 		goto cleanup;
 	}
-	err = tool_load_attach("tpcount", c.skel->skeleton, NULL);
+	err = tool_load_attach(&env, "tpcount", c.skel->skeleton, NULL);
 	if (err)
 		goto cleanup;
 	links = calloc(ntps, sizeof(*links));

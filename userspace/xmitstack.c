@@ -39,10 +39,14 @@ static const char doc[] =
 "    xmitstack            # count until Ctrl-C\n"
 "    xmitstack -p 181     # transmits from PID 181's context\n"
 "    xmitstack -T 10      # every 10 seconds, with the time\n"
-"    xmitstack -j         # JSON lines\n";
+"    xmitstack -j         # JSON lines\n"
+"    xmitstack -i eth0    # transmits on eth0 only\n"
+"    xmitstack -t -r 5    # the five most frequent stacks, folded\n";
 
 static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
+	TOOL_OPT_IFACE,
 	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
 	{},
@@ -215,8 +219,10 @@ int main(int argc, char **argv)
 		ksyms_free(c.ks);
 		return 1;
 	}
-	c.skel->rodata->targ_tgid = env.pid;
-	err = tool_load_attach("xmitstack", c.skel->skeleton, "to net:net_dev_xmit");
+	TOOL_SET_FILTERS(c.skel->rodata, &env);
+	if (env.iface)
+		strncpy((char *)c.skel->rodata->targ_dev, env.iface, sizeof(c.skel->rodata->targ_dev) - 1);
+	err = tool_load_attach(&env, "xmitstack", c.skel->skeleton, "to net:net_dev_xmit");
 	if (!err) {
 		tool_ready(&env, "Tracing net_dev_xmit stacks. Ctrl-C to end.");
 		err = tool_run(&env, report, &c);

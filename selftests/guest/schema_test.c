@@ -104,10 +104,14 @@ static void check_output(struct __test_metadata *_metadata, const char *what,
 		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("%s printed no %s line:\n%s",
 							   what, types[i], out);
 	}
-	/* Only the banner besides JSON: on stderr, so stdout is pure JSON. */
+	/*
+	 * Besides JSON only what goes to stderr: the banner and the tool's
+	 * notices ("sendsize: using fentry ..."); stdout is pure JSON.
+	 */
+	snprintf(want, sizeof(want), "%.*s: ", (int)strcspn(what, " "), what);
 	for (p = out; *p; p += strcspn(p, "\n") + !!p[strcspn(p, "\n")])
-		if (*p != '{' && strncmp(p, "Tracing", 7))
-			EXPECT_TRUE(false) TH_LOG("%s: not JSON: %.*s", what,
+		if (*p != '{' && strncmp(p, "Tracing", 7) && strncmp(p, want, strlen(want)))
+			EXPECT_TRUE(false) TH_LOG("%s: not JSON: '%.*s'", what,
 						  (int)strcspn(p, "\n"), p);
 }
 
@@ -122,6 +126,8 @@ TEST_F_TIMEOUT(schema, every_tool, 900)
 	size_t i, j;
 
 	ASSERT_NE(NULL, t);
+	if (smp_guest())
+		SKIP(return, "the 1-vCPU guests check the output schema (SMP changes nothing in it)");
 	if (run_cmd(NULL, 0, "command -v jq >/dev/null"))
 		SKIP(return, "jq is not installed (scripts/deps.sh installs it)");
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {

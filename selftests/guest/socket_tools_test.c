@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "kselftest_harness.h"
@@ -1320,6 +1321,211 @@ TEST(soconnect_verbose)
 	EXPECT_LT(0, count_lines_affix(t.out, "libbpf: ", ""));
 	EXPECT_EQ(1, count_lines_affix(t.out, "", " Connection refused"));
 	DUMP_ON_FAILURE(t);
+}
+
+/* ---- container and connection filters -------------------------------------- */
+
+#define FILTER_NETNS	"netlens_filter"
+#define FILTER_CGROUP2	"/tmp/netlens_cgroup2"
+#define FILTER_CGROUP	FILTER_CGROUP2 "/netlens_filter"
+#define NOBODY		65534
+
+/* How a filter workload's connect is made: where, as whom, to which port. */
+enum connect_from { FROM_HERE, FROM_NETNS, FROM_CGROUP, FROM_NOBODY, FROM_IPV6 };
+
+/* A refused connect to @port from a child set up as @from; 0 when made. */
+static int connect_from(enum connect_from from, int port)
+{
+	pid_t pid = fork();
+	int st, fd;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char self[16];
+
+		switch (from) {
+		case FROM_NETNS:
+			fd = open("/run/netns/" FILTER_NETNS, O_RDONLY);
+			if (fd < 0 || setns(fd, CLONE_NEWNET))
+				_exit(2);
+			break;
+		case FROM_CGROUP:
+			snprintf(self, sizeof(self), "%d", getpid());
+			if (write_text_file(FILTER_CGROUP "/cgroup.procs", self))
+				_exit(2);
+			break;
+		case FROM_NOBODY:
+			if (setgid(NOBODY) || setuid(NOBODY))
+				_exit(2);
+			break;
+		default:
+			break;
+		}
+		/* Refused (nothing listens there) or unreachable: made either way. */
+		connect_ip(from == FROM_IPV6 ? AF_INET6 : AF_INET,
+			   from == FROM_IPV6 ? "::1" : "127.0.0.1", port, false);
+		_exit(0);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A network namespace with loopback up, and a cgroup v2 directory. */
+static int setup_filters(void)
+{
+	run_cmd(NULL, 0, "ip netns del " FILTER_NETNS " 2>/dev/null");
+	if (run_cmd(NULL, 0, "ip netns add " FILTER_NETNS " && ip -n " FILTER_NETNS " link set lo up"))
+		return -1;
+	mkdir(FILTER_CGROUP2, 0755);
+	if (!path_exists(FILTER_CGROUP2 "/cgroup.procs") &&
+	    run_cmd(NULL, 0, "mount -t cgroup2 none " FILTER_CGROUP2))
+		return -1;
+	mkdir(FILTER_CGROUP, 0755);
+	return path_exists(FILTER_CGROUP "/cgroup.procs") ? 0 : -1;
+}
+
+static void teardown_filters(void)
+{
+	run_cmd(NULL, 0, "ip netns del " FILTER_NETNS " 2>/dev/null");
+	rmdir(FILTER_CGROUP);
+	run_cmd(NULL, 0, "umount " FILTER_CGROUP2 " 2>/dev/null");
+	rmdir(FILTER_CGROUP2);
+}
+
+/*
+ * soconnect with each filter, all at once, around one connect of each
+ * kind to a port of its own: each instance shows exactly the ones its
+ * filter selects.
+ */
+TEST(soconnect_container_and_connection_filters)
+{
+	static const struct {
+		const char *args[3];
+		unsigned int shows;	/* bit per enum connect_from */
+	} cases[] = {
+		{ { "--netns", "/run/netns/" FILTER_NETNS }, 1 << FROM_NETNS },
+		{ { "--cgroup", FILTER_CGROUP }, 1 << FROM_CGROUP },
+		{ { "-u", "65534" }, 1 << FROM_NOBODY },
+		{ { "-u", "nobody" }, 1 << FROM_NOBODY },
+		{ { "-6" }, 1 << FROM_IPV6 },
+		{ { "-4" }, ~(1u << FROM_IPV6) },
+		{ { "-P", NULL }, 1 << FROM_HERE },	/* -P: FROM_HERE's port */
+	};
+	const int n = sizeof(cases) / sizeof(cases[0]);
+	struct bg_tool *t = calloc(n, sizeof(*t));
+	char bin[512], ports_arg[16], want[64];
+	int port[FROM_IPV6 + 1], i, f;
+	bool v6 = have_ipv6_loopback();
+
+	ASSERT_NE(NULL, t);
+	if (setup_filters()) {
+		teardown_filters();
+		free(t);
+		SKIP(return, "needs ip netns and a cgroup2 mount");
+	}
+	for (f = 0; f <= FROM_IPV6; f++)
+		port[f] = 41000 + f;	/* nothing listens: refused, in any namespace */
+	snprintf(ports_arg, sizeof(ports_arg), "%d", port[FROM_HERE]);
+	tool_path("soconnect", bin, sizeof(bin));
+	for (i = 0; i < n; i++) {
+		char *argv[6] = { bin, "-j" };
+		int a = 2, k;
+
+		for (k = 0; k < 3 && cases[i].args[k]; k++)
+			argv[a++] = (char *)cases[i].args[k];
+		if (!strcmp(cases[i].args[0], "-P"))
+			argv[a++] = ports_arg;
+		ASSERT_EQ(0, start(&t[i], argv, "Tracing"));
+	}
+	for (f = 0; f <= FROM_IPV6; f++)
+		if (f != FROM_IPV6 || v6)
+			EXPECT_EQ(0, connect_from(f, port[f])) TH_LOG("connect %d", f);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, bg_tool_stop(&t[i], SIGINT, STOP_MS));
+		for (f = 0; f <= FROM_IPV6; f++) {
+			int expect = (cases[i].shows >> f) & 1 && (f != FROM_IPV6 || v6);
+
+			snprintf(want, sizeof(want), "\"port\":%d,", port[f]);
+			EXPECT_EQ(expect, !!strstr(t[i].out, want))
+				TH_LOG("soconnect %s %s: connect %d (port %d) %s:\n%s",
+				       cases[i].args[0], cases[i].args[1] ?: "", f, port[f],
+				       expect ? "missing" : "shown", t[i].out);
+		}
+	}
+	teardown_filters();
+	free(t);
+}
+
+/* The counting tools take the same task filters: sofamily as the example. */
+TEST(sofamily_netns_and_cgroup)
+{
+	char bin[512], comm[17];
+	struct bg_tool t[2];
+	char *by_netns[] = { bin, "--netns", "/run/netns/" FILTER_NETNS, NULL };
+	char *by_cgroup[] = { bin, "--cgroup", FILTER_CGROUP, NULL };
+
+	if (setup_filters()) {
+		teardown_filters();
+		SKIP(return, "needs ip netns and a cgroup2 mount");
+	}
+	my_comm(comm);
+	tool_path("sofamily", bin, sizeof(bin));
+	ASSERT_EQ(0, start(&t[0], by_netns, "Tracing"));
+	ASSERT_EQ(0, start(&t[1], by_cgroup, "Tracing"));
+	/* Two connects in the namespace, three in the cgroup, one here. */
+	EXPECT_EQ(0, connect_from(FROM_NETNS, 41010));
+	EXPECT_EQ(0, connect_from(FROM_NETNS, 41010));
+	EXPECT_EQ(0, connect_from(FROM_CGROUP, 41011));
+	EXPECT_EQ(0, connect_from(FROM_CGROUP, 41011));
+	EXPECT_EQ(0, connect_from(FROM_CGROUP, 41011));
+	EXPECT_EQ(0, connect_from(FROM_HERE, 41012));
+	EXPECT_EQ(0, bg_tool_stop(&t[0], SIGINT, STOP_MS));
+	EXPECT_EQ(0, bg_tool_stop(&t[1], SIGINT, STOP_MS));
+	EXPECT_EQ(1, count_linef(t[0].out, "@connect[%s, 2, AF_INET]: 2", comm)) TH_LOG("%s", t[0].out);
+	EXPECT_EQ(1, count_linef(t[1].out, "@connect[%s, 2, AF_INET]: 3", comm)) TH_LOG("%s", t[1].out);
+	EXPECT_EQ(1, count_lines_affix(t[0].out, "@", "")) TH_LOG("%s", t[0].out);
+	EXPECT_EQ(1, count_lines_affix(t[1].out, "@", "")) TH_LOG("%s", t[1].out);
+	teardown_filters();
+}
+
+/* -i: receives and transmits of that interface only. */
+TEST(rxcpu_xmitstack_interface)
+{
+	char rx[512], xs[512];
+	char *rx_lo[] = { rx, "-j", "-i", "lo", NULL };
+	char *rx_dummy[] = { rx, "-j", "-i", "nl_dummy0", NULL };
+	char *xs_lo[] = { xs, "-j", "-i", "lo", NULL };
+	char *xs_dummy[] = { xs, "-j", "-i", "nl_dummy0", NULL };
+	struct bg_tool *t = calloc(4, sizeof(*t));
+	struct sockaddr_in a;
+	int sink, i;
+
+	ASSERT_NE(NULL, t);
+	run_cmd(NULL, 0, "ip link del nl_dummy0 2>/dev/null");
+	if (run_cmd(NULL, 0, "ip link add nl_dummy0 type dummy && ip link set nl_dummy0 up")) {
+		free(t);
+		SKIP(return, "cannot create a dummy interface");
+	}
+	tool_path("rxcpu", rx, sizeof(rx));
+	tool_path("xmitstack", xs, sizeof(xs));
+	ASSERT_EQ(0, start(&t[0], rx_lo, "Tracing"));
+	ASSERT_EQ(0, start(&t[1], rx_dummy, "Tracing"));
+	ASSERT_EQ(0, start(&t[2], xs_lo, "Tracing"));
+	ASSERT_EQ(0, start(&t[3], xs_dummy, "Tracing"));
+	sink = udp_sink(&a);
+	ASSERT_LE(0, sink);
+	EXPECT_EQ(5, udp_exchange(sink, &a, 5));
+	close(sink);
+	for (i = 0; i < 4; i++)
+		EXPECT_EQ(0, bg_tool_stop(&t[i], SIGINT, STOP_MS));
+	EXPECT_NE(NULL, strstr(t[0].out, "\"dev\":\"lo\"")) TH_LOG("%s", t[0].out);
+	EXPECT_EQ(NULL, strstr(t[1].out, "\"type\":\"hist\"")) TH_LOG("%s", t[1].out);
+	EXPECT_NE(NULL, strstr(t[2].out, "\"udp_sendmsg\"")) TH_LOG("%s", t[2].out);
+	EXPECT_EQ(NULL, strstr(t[3].out, "\"type\":\"count\"")) TH_LOG("%s", t[3].out);
+	run_cmd(NULL, 0, "ip link del nl_dummy0 2>/dev/null");
+	free(t);
 }
 
 TEST_HARNESS_MAIN

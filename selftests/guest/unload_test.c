@@ -835,7 +835,12 @@ static void tracefs_cycle(struct __test_metadata *_metadata, FIXTURE_DATA(unload
 	after_reload(_metadata, self);
 }
 
-TEST_F_TIMEOUT(unload, tracefs_events_enabled, 240)
+/*
+ * Every enable arms the hooks before it returns and every unload removes
+ * them: two live-patching passes (ftrace, and the kretprobe on 6.12) a
+ * cycle, up to 5 s a cycle on a 4-vCPU TCG guest (0.8 s on 1 vCPU).
+ */
+TEST_F_TIMEOUT(unload, tracefs_events_enabled, 600)
 {
 	struct slab_snap a, b, c;
 	int i;

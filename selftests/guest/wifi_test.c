@@ -170,8 +170,11 @@ static struct scan_ev *find_ev(struct listener *l, int cmd, const char *wiphy)
 }
 
 /* fork + exec iw in the current namespace; its pid. */
-/* Run @argv; with @gate >= 0, once that pipe's write end is closed. */
-static pid_t spawn_gated(const char *const argv[], int gate)
+/*
+ * Run @argv; with a @gate pipe, once its write end is closed everywhere
+ * (the child closes its own copy first).
+ */
+static pid_t spawn_gated(const char *const argv[], const int *gate)
 {
 	pid_t pid = fork();
 
@@ -181,9 +184,11 @@ static pid_t spawn_gated(const char *const argv[], int gate)
 
 		dup2(null, 1);
 		dup2(null, 2);
-		if (gate >= 0)
-			while (read(gate, &c, 1) < 0 && errno == EINTR)
+		if (gate) {
+			close(gate[1]);
+			while (read(gate[0], &c, 1) < 0 && errno == EINTR)
 				;
+		}
 		execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -192,7 +197,7 @@ static pid_t spawn_gated(const char *const argv[], int gate)
 
 static pid_t spawn(const char *const argv[])
 {
-	return spawn_gated(argv, -1);
+	return spawn_gated(argv, NULL);
 }
 
 /* Exit status of @pid; killed (-1) if it runs past 30 s: a hung scan. */
@@ -526,8 +531,8 @@ TEST_F_TIMEOUT(wifi, concurrent_scans_on_two_radios, 180)
 
 	/* Both iw released at once: a loaded host must not serialize them. */
 	ASSERT_EQ(0, pipe(gate));
-	p0 = spawn_gated(a0, gate[0]);
-	p1 = spawn_gated(a1, gate[0]);
+	p0 = spawn_gated(a0, gate);
+	p1 = spawn_gated(a1, gate);
 	close(gate[0]);
 	close(gate[1]);
 	ASSERT_LT(0, p0);

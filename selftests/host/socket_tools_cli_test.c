@@ -200,11 +200,26 @@ TEST(help_on_stdout)
 	}
 }
 
+/* A command line a tool must refuse: exit 2, saying @msg. */
+struct usage_error {
+	const char *tool, *args, *msg;
+};
+
+static void expect_usage_errors(struct __test_metadata *_metadata,
+				const struct usage_error *bad, size_t n)
+{
+	char out[4096];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(2, run_tool(out, sizeof(out), bad[i].tool, bad[i].args));
+		EXPECT_NE(NULL, strstr(out, bad[i].msg)) TH_LOG("%s %s: %s", bad[i].tool, bad[i].args, out);
+	}
+}
+
 TEST(table_options)
 {
-	static const struct {
-		const char *tool, *args, *msg;
-	} bad[] = {
+	static const struct usage_error bad[] = {
 		{ "sofamily", "-s bogus", "invalid sort column 'bogus': one of count, pid, comm, family, family_name" },
 		{ "soprotocol", "-s family", "invalid sort column 'family': one of count, pid, comm, protocol, protocol_name, module" },
 		{ "tcpcount", "-s probe", "invalid sort column 'probe': one of count, pid, comm" },
@@ -225,9 +240,49 @@ TEST(table_options)
 		EXPECT_NE(NULL, strstr(out, "-s, --sort=COLUMN")) TH_LOG("%s", counting_tools[i]);
 		EXPECT_NE(NULL, strstr(out, "-r, --rows=ROWS")) TH_LOG("%s", counting_tools[i]);
 	}
-	for (i = 0; i < N(bad); i++) {
-		EXPECT_EQ(2, run_tool(out, sizeof(out), bad[i].tool, bad[i].args));
-		EXPECT_NE(NULL, strstr(out, bad[i].msg)) TH_LOG("%s %s: %s", bad[i].tool, bad[i].args, out);
+	expect_usage_errors(_metadata, bad, N(bad));
+}
+
+/* --cgroup, --netns, -u, -4/-6, -P, -i: clear usage errors (exit 2). */
+TEST(filter_options)
+{
+	static const struct usage_error bad[] = {
+		{ "sofamily", "--cgroup /nonexistent", "invalid cgroup '/nonexistent': No such file or directory" },
+		{ "sockstat", "--cgroup /proc", "invalid cgroup '/proc': not a cgroup v2 directory" },
+		{ "tcpcount", "--netns /nonexistent", "invalid network namespace '/nonexistent': No such file or directory" },
+		{ "sendsize", "--netns /etc/passwd", "invalid network namespace '/etc/passwd': not a network namespace" },
+		{ "xmitstack", "--netns 0", "invalid network namespace inode '0': must be 1 to 4294967295" },
+		{ "tpcount", "--netns 12x", "invalid network namespace inode '12x': not a number" },
+		{ "soconnect", "-u no_such_user_x", "invalid UID 'no_such_user_x': no such user" },
+		{ "soprotocol", "-u 4294967295", "invalid UID '4294967295': must be 0 to 4294967294" },
+		{ "soconnect", "-P 0", "invalid port '0': must be 1 to 65535" },
+		{ "soconnect", "-P 80,x", "invalid port 'x': not a number" },
+		{ "soconnect", "-P ,", "invalid PORTS ',': a list like 80,443" },
+		{ "soconnect", "-4 -6", "-4 and -6 exclude each other" },
+		{ "soconnect", "-c -4", "soconnect: -4, -6 and -P select IP connects to show" },
+		{ "rxcpu", "-i no_such_if0", "invalid interface 'no_such_if0': no such interface" },
+		{ "xmitstack", "-i 12345678901234567", "invalid interface '12345678901234567'" },
+	};
+	char out[4096], ports[512];
+	size_t i;
+	int n;
+
+	expect_usage_errors(_metadata, bad, N(bad));
+	/* 64 ports fit, 65 do not; a port given twice counts once. */
+	for (n = 0, i = 0; i < 64; i++)
+		n += snprintf(ports + n, sizeof(ports) - n, "%s%zu", i ? "," : "", 1000 + i);
+	snprintf(ports + n, sizeof(ports) - n, ",1000 --bogus");
+	EXPECT_EQ(2, run_tool(out, sizeof(out), "soconnect", (snprintf(out, sizeof(out), "-P %s", ports), out)));
+	EXPECT_NE(NULL, strstr(out, "unrecognized option '--bogus'")) TH_LOG("%s", out);
+	snprintf(ports + n, sizeof(ports) - n, ",2000");
+	EXPECT_EQ(2, run_tool(out, sizeof(out), "soconnect", (snprintf(out, sizeof(out), "-P %s", ports), out)));
+	EXPECT_NE(NULL, strstr(out, "at most 64 ports")) TH_LOG("%s", out);
+	for (i = 0; i < N(tools); i++) {
+		if (!strcmp(tools[i], "rxcpu"))
+			continue;	/* softirq work: no task to filter */
+		EXPECT_EQ(0, run_tool(out, sizeof(out), tools[i], "--help"));
+		EXPECT_NE(NULL, strstr(out, "--cgroup=PATH")) TH_LOG("%s", tools[i]);
+		EXPECT_NE(NULL, strstr(out, "--netns=NETNS")) TH_LOG("%s", tools[i]);
 	}
 }
 

@@ -1,9 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -78,6 +88,116 @@ int parse_pid(const char *str, int *pid, char *err, size_t errlen)
 	if (parse_u64_range(str, "PID", 1, 4194304, &v, err, errlen))
 		return -1;
 	*pid = (int)v;
+	return 0;
+}
+
+int open_cgroup(const char *path, char *err, size_t errlen)
+{
+	struct statfs fs;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "invalid cgroup '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstatfs(fd, &fs) || fs.f_type != CGROUP2_SUPER_MAGIC) {
+		snprintf(err, errlen, "invalid cgroup '%s': not a cgroup v2 directory "
+			 "(e.g. /sys/fs/cgroup/system.slice/ssh.service)", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int parse_netns(const char *str, unsigned int *ino, char *err, size_t errlen)
+{
+	struct stat st;
+	uint64_t v;
+	int fd, type;
+
+	if (*str >= '0' && *str <= '9') {
+		if (parse_u64_range(str, "network namespace inode", 1, UINT32_MAX, &v,
+				    err, errlen))
+			return -1;
+		*ino = v;
+		return 0;
+	}
+	fd = open(str, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "invalid network namespace '%s': %s", str,
+			 strerror(errno));
+		return -1;
+	}
+	type = ioctl(fd, NS_GET_NSTYPE);
+	if (type != CLONE_NEWNET || fstat(fd, &st)) {
+		snprintf(err, errlen, "invalid network namespace '%s': not a network "
+			 "namespace (e.g. /run/netns/NAME or /proc/PID/ns/net)", str);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	*ino = st.st_ino;
+	return 0;
+}
+
+int parse_uid(const char *str, unsigned int *uid, char *err, size_t errlen)
+{
+	struct passwd *pw;
+	uint64_t v;
+
+	if (*str >= '0' && *str <= '9')
+		return parse_u64_range(str, "UID", 0, UINT32_MAX - 1, &v, err, errlen) ?
+		       -1 : (*uid = v, 0);
+	pw = *str ? getpwnam(str) : NULL;
+	if (!pw) {
+		snprintf(err, errlen, "invalid UID '%s': no such user", str);
+		return -1;
+	}
+	*uid = pw->pw_uid;
+	return 0;
+}
+
+int parse_iface(const char *str, char *err, size_t errlen)
+{
+	if (!*str || strlen(str) >= IF_NAMESIZE || !if_nametoindex(str)) {
+		snprintf(err, errlen, "invalid interface '%s': no such interface in this "
+			 "network namespace (ip link)", str);
+		return -1;
+	}
+	return 0;
+}
+
+int parse_ports(const char *str, uint16_t *ports, size_t max, size_t *n,
+		char *err, size_t errlen)
+{
+	char buf[512], *tok, *save = NULL;
+	uint64_t v;
+	size_t i;
+
+	if (strlen(str) >= sizeof(buf) || !*str) {
+		snprintf(err, errlen, "invalid PORTS '%s': a list like 80,443", str);
+		return -1;
+	}
+	strcpy(buf, str);
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		if (parse_u64_range(tok, "port", 1, 65535, &v, err, errlen))
+			return -1;
+		for (i = 0; i < *n && ports[i] != v; i++)
+			;
+		if (i < *n)
+			continue;
+		if (*n == max) {
+			snprintf(err, errlen, "invalid PORTS: at most %zu ports", max);
+			return -1;
+		}
+		ports[(*n)++] = v;
+	}
+	if (!*n) {
+		snprintf(err, errlen, "invalid PORTS '%s': a list like 80,443", str);
+		return -1;
+	}
 	return 0;
 }
 

@@ -37,6 +37,31 @@ int parse_pid(const char *str, int *pid, char *err, size_t errlen);
 int parse_interval_arg(unsigned int pos, const char *str, unsigned int *interval,
 		       unsigned int *count, char *err, size_t errlen);
 
+/*
+ * --cgroup PATH: an open cgroup v2 directory (O_RDONLY | O_DIRECTORY), or
+ * -1 with @err saying why not (missing, not on cgroup2).
+ */
+int open_cgroup(const char *path, char *err, size_t errlen);
+
+/*
+ * --netns NETNS: the inode of a network namespace, from a path to one
+ * (/run/netns/NAME, /proc/PID/ns/net) or the number itself.
+ */
+int parse_netns(const char *str, unsigned int *ino, char *err, size_t errlen);
+
+/* -u UID: a number (0 .. 4294967294) or a user name. */
+int parse_uid(const char *str, unsigned int *uid, char *err, size_t errlen);
+
+/* -i IFACE: an interface of this network namespace. */
+int parse_iface(const char *str, char *err, size_t errlen);
+
+/*
+ * -P PORTS: comma-separated ports 1..65535, at most @max, duplicates
+ * once; their number in *@n.
+ */
+int parse_ports(const char *str, uint16_t *ports, size_t max, size_t *n,
+		char *err, size_t errlen);
+
 /* libbpf's log goes to stderr only when @verbose (the tools' -v). */
 void libbpf_set_verbose(bool verbose);
 

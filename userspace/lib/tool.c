@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/types.h>
+#include <bpf/bpf.h>
 
 #include "jsonout.h"
 #include "tool.h"
@@ -64,6 +66,25 @@ error_t tool_parse_common(int key, char *arg, struct argp_state *state,
 		break;
 	case 't':
 		env->table = true;
+		break;
+	case TOOL_OPT_KEY_CGROUP:
+		env->cgroup_fd = open_cgroup(arg, err, sizeof(err));
+		if (env->cgroup_fd < 0)
+			argp_error(state, "%s", err);
+		break;
+	case TOOL_OPT_KEY_NETNS:
+		if (parse_netns(arg, &env->netns, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		break;
+	case 'u':
+		if (parse_uid(arg, &env->uid, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		env->filter_uid = true;
+		break;
+	case 'i':
+		if (parse_iface(arg, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		env->iface = arg;
 		break;
 	case 's':
 		if (!tool_valid_column(env, arg))
@@ -175,10 +196,11 @@ bool tool_need_tracepoints(const char *tool, const char *what,
 	return true;
 }
 
-int tool_load_attach(const char *tool, const struct bpf_object_skeleton *s,
-		     const char *attach_what)
+int tool_load_attach(const struct tool_env *env, const char *tool,
+		     const struct bpf_object_skeleton *s, const char *attach_what)
 {
-	char what[160];
+	struct bpf_map *cgroups;
+	__u32 zero = 0;
 	int err;
 
 	err = bpf_object__load_skeleton((struct bpf_object_skeleton *)s);
@@ -186,8 +208,23 @@ int tool_load_attach(const char *tool, const struct bpf_object_skeleton *s,
 		report_bpf_failure(tool, "load the BPF programs", err);
 		return err;
 	}
-	if (!attach_what)
-		return 0;
+	cgroups = bpf_object__find_map_by_name(*s->obj, "cgroup_map");
+	if (env->cgroup_fd > 0 &&
+	    (!cgroups || bpf_map_update_elem(bpf_map__fd(cgroups), &zero,
+					     &env->cgroup_fd, BPF_ANY))) {
+		err = cgroups ? -errno : -ENOENT;
+		report_bpf_failure(tool, "set the --cgroup filter", err);
+		return err;
+	}
+	return attach_what ? tool_attach(tool, s, attach_what) : 0;
+}
+
+int tool_attach(const char *tool, const struct bpf_object_skeleton *s,
+		const char *attach_what)
+{
+	char what[160];
+	int err;
+
 	err = bpf_object__attach_skeleton((struct bpf_object_skeleton *)s);
 	if (err) {
 		snprintf(what, sizeof(what), "attach %s", attach_what);

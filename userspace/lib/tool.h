@@ -30,7 +30,43 @@ struct tool_env {
 	const char *sort;	/* NULL: count */
 	unsigned int top;	/* 0: every row */
 	const char *const *columns;	/* what -s takes besides "count" */
+	/* Task filters (TOOL_OPT_CONTAINER, TOOL_OPT_UID), TOOL_SET_FILTERS(). */
+	int cgroup_fd;		/* --cgroup: an open cgroup v2 directory; 0: none */
+	unsigned int netns;	/* --netns: network namespace inode; 0: any */
+	bool filter_uid;	/* -u */
+	unsigned int uid;
+	/* -i IFACE of the per-device tools (TOOL_OPT_IFACE). */
+	const char *iface;
 };
+
+/* Long-only option keys. */
+enum {
+	TOOL_OPT_KEY_CGROUP = 0x200,
+	TOOL_OPT_KEY_NETNS,
+};
+
+/* The task filters of the tools whose events run in a task's context. */
+#define TOOL_OPT_CONTAINER \
+	{ "cgroup", TOOL_OPT_KEY_CGROUP, "PATH", 0, \
+	  "Trace tasks in this cgroup (v2) and its descendants only", 0 }, \
+	{ "netns", TOOL_OPT_KEY_NETNS, "NETNS", 0, \
+	  "Trace tasks in this network namespace only: a path (/run/netns/NAME, /proc/PID/ns/net) or its inode number", 0 }
+#define TOOL_OPT_UID \
+	{ "uid", 'u', "UID", 0, "Trace this user's tasks only (a number or a name)", 0 }
+#define TOOL_OPT_IFACE \
+	{ "interface", 'i', "IFACE", 0, "Only packets of this network interface", 0 }
+
+/*
+ * The BPF side's filters (bpf/sock_common.h) from @env, before load; the
+ * cgroup itself goes into its map in tool_load_attach().
+ */
+#define TOOL_SET_FILTERS(rodata, env) do {			\
+	(rodata)->targ_tgid = (env)->pid;			\
+	(rodata)->filter_cgroup = (env)->cgroup_fd > 0;		\
+	(rodata)->targ_netns = (env)->netns;			\
+	(rodata)->filter_uid = (env)->filter_uid;		\
+	(rodata)->targ_uid = (env)->uid;			\
+} while (0)
 
 /* argp's args_doc of a tool that takes the interval positionals. */
 #define TOOL_ARGS_DOC "[interval [count]]"
@@ -95,12 +131,17 @@ bool tool_need_tracepoints(const char *tool, const char *what,
 			   size_t n, const char *hint);
 
 /*
- * Load the opened skeleton @s (rodata set) and, when @attach_what is not
- * NULL, attach its programs; failures are reported (report_bpf_failure()).
+ * Load the opened skeleton @s (rodata set), put @env's cgroup into its
+ * cgroup_map and, when @attach_what is not NULL, attach its programs;
+ * failures are reported (report_bpf_failure()).
  * 0 or a negative errno.
  */
-int tool_load_attach(const char *tool, const struct bpf_object_skeleton *s,
-		     const char *attach_what);
+int tool_load_attach(const struct tool_env *env, const char *tool,
+		     const struct bpf_object_skeleton *s, const char *attach_what);
+
+/* Attach the loaded skeleton @s's programs, reporting a failure. */
+int tool_attach(const char *tool, const struct bpf_object_skeleton *s,
+		const char *attach_what);
 
 /*
  * The report loop: wait (tool_wait()), call @report, until the last report
