@@ -1490,7 +1490,12 @@ TEST(sofamily_netns_and_cgroup)
 	teardown_filters();
 }
 
-/* -i: receives and transmits of that interface only. */
+/*
+ * -i: receives and transmits of that interface only.  The workload is UDP
+ * over lo; a dummy interface next to it sees none of it (a dummy receives
+ * nothing, and what it sends of its own, without IPv6 nothing, is not the
+ * workload's).
+ */
 TEST(rxcpu_xmitstack_interface)
 {
 	char rx[512], xs[512];
@@ -1504,7 +1509,9 @@ TEST(rxcpu_xmitstack_interface)
 
 	ASSERT_NE(NULL, t);
 	run_cmd(NULL, 0, "ip link del nl_dummy0 2>/dev/null");
-	if (run_cmd(NULL, 0, "ip link add nl_dummy0 type dummy && ip link set nl_dummy0 up")) {
+	if (run_cmd(NULL, 0, "ip link add nl_dummy0 type dummy && "
+		    "{ sysctl -qw net.ipv6.conf.nl_dummy0.disable_ipv6=1 2>/dev/null; true; } && "
+		    "ip link set nl_dummy0 up")) {
 		free(t);
 		SKIP(return, "cannot create a dummy interface");
 	}
@@ -1523,7 +1530,7 @@ TEST(rxcpu_xmitstack_interface)
 	EXPECT_NE(NULL, strstr(t[0].out, "\"dev\":\"lo\"")) TH_LOG("%s", t[0].out);
 	EXPECT_EQ(NULL, strstr(t[1].out, "\"type\":\"hist\"")) TH_LOG("%s", t[1].out);
 	EXPECT_NE(NULL, strstr(t[2].out, "\"udp_sendmsg\"")) TH_LOG("%s", t[2].out);
-	EXPECT_EQ(NULL, strstr(t[3].out, "\"type\":\"count\"")) TH_LOG("%s", t[3].out);
+	EXPECT_EQ(NULL, strstr(t[3].out, "\"udp_sendmsg\"")) TH_LOG("%s", t[3].out);
 	run_cmd(NULL, 0, "ip link del nl_dummy0 2>/dev/null");
 	free(t);
 }
