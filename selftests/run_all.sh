@@ -56,17 +56,44 @@ add "host-kernel $(uname -r)" "$counts"
 rm -f "$counts"
 suite vmtest-runner selftests/vmtest_test.sh
 
+# The guests, as many at a time as there are host cores: each is one host
+# thread (TCG; SMP guests run their vCPUs round-robin on it), so two on a
+# 2-core machine take the time of one.  Longest first: the 1-vCPU guests.
+# Each one's console goes to its results directory and is printed whole
+# when it ends, so the log reads guest by guest.
+GUEST_JOBS=${NETLENS_GUEST_JOBS:-$(nproc)}
+declare -A guest_label=() guest_dir=() guest_t0=()
+guest_done() {	# PID STATUS
+	local pid=$1 st=$2 label=${guest_label[$1]} dir=${guest_dir[$1]}
+
+	echo "=== $label"
+	cat "$dir/console.log"
+	echo "vmtest: $label exited with $st after $((SECONDS - ${guest_t0[$pid]})) s"
+	add "$label" "$dir/counts"
+	unset "guest_label[$pid]"
+}
+guest_wait_one() {
+	local pid st=0
+
+	wait -n -p pid "${!guest_label[@]}" || st=$?
+	guest_done "$pid" "$st"
+}
 for cpus in $GUEST_CPUS; do
 	for k in $KERNELS; do
+		while [ "${#guest_label[@]}" -ge "$GUEST_JOBS" ]; do
+			guest_wait_one
+		done
 		label="guest $k, $cpus vCPU$([ "$cpus" = 1 ] || echo s)"
 		dir=$BUILD/vmtest/$k-smp$cpus
-		echo "=== $label"
+		mkdir -p "$dir"
 		rm -f "$dir/counts"
-		t0=$SECONDS
-		selftests/vmtest.sh -k "$k" -c "$cpus" -t 1800 -o "$dir"
-		echo "vmtest: $label exited with $? after $((SECONDS - t0)) s"
-		add "$label" "$dir/counts"
+		selftests/vmtest.sh -k "$k" -c "$cpus" -t 2400 -o "$dir" >"$dir/console.log" 2>&1 &
+		guest_label[$!]=$label guest_dir[$!]=$dir guest_t0[$!]=$SECONDS
+		echo "=== $label: started (console in $dir/console.log)"
 	done
+done
+while [ "${#guest_label[@]}" -gt 0 ]; do
+	guest_wait_one
 done
 
 suite dkms selftests/dkms_test.sh

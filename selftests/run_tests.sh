@@ -25,8 +25,10 @@ for bin in "$@"; do
 	name=$(basename "$bin")
 	echo "# ${label}running $name"
 	out=$(mktemp)
+	t0=$SECONDS
 	"$bin" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
+	echo "# ${label}$name took $((SECONDS - t0)) s"
 	totals=$(grep -E '^# Totals: pass:[0-9]+ fail:[0-9]+' "$out" | tail -n 1)
 	if [ -z "$totals" ]; then
 		echo "not ok - $name exited with $rc before reporting totals"

@@ -48,6 +48,10 @@ hostapd_start() {	# NAME IFACE HOSTAPD-LINES...
 		echo "interface=$iface"
 		echo "driver=nl80211"
 		echo "ssid=netlens-$name"
+		# hwsim's active scan dwells 30 ms on a channel: a beacon every
+		# 15 TU (15.4 ms, hostapd's least) lands in every dwell even when
+		# hostapd, in userspace, answers the probe too late.
+		echo "beacon_int=15"
 		printf '%s\n' "$@"
 	} >"$RUN/$name.conf"
 	ip netns exec ap hostapd "$RUN/$name.conf" >"$RUN/$name.log" 2>&1 &

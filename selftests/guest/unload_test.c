@@ -89,13 +89,29 @@ static bool g_loaded_at_start;
 static char g_params[512];		/* to load it back as it was */
 static unsigned long long g_kmsg_seq;	/* kernel log at the binary's start */
 
-static const char *module_path(char *buf, size_t len)
+/*
+ * A copy in the guest's own tmpfs, made at the start: the tests load the
+ * module back a hundred times, and none of those loads should depend on
+ * the 9p share the build directory comes through.
+ */
+#define LOCAL_MODULE	"/run/netlens-unload-test.ko"
+static bool g_local_copy;
+
+static const char *build_module_path(char *buf, size_t len)
 {
 	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
 
 	if (!build || !kver)
 		return NULL;
 	snprintf(buf, len, "%s/%s/netlens.ko", build, kver);
+	return path_exists(buf) ? buf : NULL;
+}
+
+static const char *module_path(char *buf, size_t len)
+{
+	if (!g_local_copy)
+		return build_module_path(buf, len);
+	snprintf(buf, len, "%s", LOCAL_MODULE);
 	return path_exists(buf) ? buf : NULL;
 }
 
@@ -200,9 +216,12 @@ static void __attribute__((constructor)) unload_test_init(void)
 	DIR *d;
 	struct dirent *de;
 	size_t used = 0;
+	char ko[512];
 
 	unlink(CYCLES_FILE);
 	g_loaded_at_start = netlens_loaded();
+	if (g_loaded_at_start && build_module_path(ko, sizeof(ko)))
+		g_local_copy = !run_cmd(NULL, 0, "cp '%s' " LOCAL_MODULE, ko);
 	d = opendir("/sys/module/netlens/parameters");
 	while (d && (de = readdir(d))) {
 		char path[300], val[64];
