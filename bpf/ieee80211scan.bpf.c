@@ -60,7 +60,7 @@ int BPF_PROG(scan_done, const char *wiphy, int ifindex, __u64 scan_id,
 
 SEC("tp_btf/wifi_scan_channel")
 int BPF_PROG(scan_channel, const char *wiphy, int ifindex, __u64 scan_id,
-	     __u8 band, __u32 freq, __u8 beacon_found, __u64 dwell_us,
+	     __u8 band, __u32 freq, __u16 freq_offset, __u8 beacon_found, __u64 dwell_us,
 	     __u32 bss, bool offloaded)
 {
 	/* Offloaded scans do not say how long the device stayed. */

@@ -25,6 +25,7 @@ const volatile bool filter_cgroup = false;	/* --cgroup: cgroup_map[0] */
 const volatile __u32 targ_netns = 0;		/* --netns: net namespace inode */
 const volatile bool filter_uid = false;		/* -u */
 const volatile __u32 targ_uid = 0;
+const volatile __u16 targ_family = 0;		/* -4, -6: AF_INET, AF_INET6 */
 
 /* --cgroup: the cgroup (v2) whose tasks, descendants' included, count. */
 struct {
@@ -33,6 +34,12 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } cgroup_map SEC(".maps");
+
+/* -4/-6: @family is not the one asked for. */
+static __always_inline bool family_filtered(__u16 family)
+{
+	return targ_family && family != targ_family;
+}
 
 /* The current task is not one the filters select. */
 static __always_inline bool task_filtered(__u64 pid_tgid)

@@ -10,21 +10,15 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
+#include "ports.bpf.h"
 #include "sock_common.h"
 #include "soconnect.h"
 
 const volatile bool count_errors = false;
-/* -4 / -6: AF_INET or AF_INET6 only; 0: both. */
-const volatile __u16 targ_family = 0;
-/* -P: only connects to the ports in @ports. */
+/* -P: only connects to the ports in @ports (-4/-6: sock_common.h). */
 const volatile bool filter_ports = false;
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, SOCONNECT_MAX_PORTS);
-	__type(key, __u16);
-	__type(value, __u8);
-} ports SEC(".maps");
+PORT_SET(ports, SOCONNECT_MAX_PORTS);
 
 struct start {
 	__u64 ts;
@@ -102,8 +96,7 @@ static __always_inline int connect_exit(int ret)
 	if (st->addrlen < sizeof(family) ||
 	    bpf_probe_read_user(&family, sizeof(family), st->uaddr))
 		goto out;
-	if ((family != AF_INET && family != AF_INET6) ||
-	    (targ_family && family != targ_family))
+	if ((family != AF_INET && family != AF_INET6) || family_filtered(family))
 		goto out;
 	/* The port and address first: -P decides before anything is sent. */
 	{
@@ -114,7 +107,7 @@ static __always_inline int connect_exit(int ret)
 		bpf_probe_read_user(&sin6, family == AF_INET ? sizeof(*sin) : sizeof(sin6),
 				    st->uaddr);
 		port = bpf_ntohs(family == AF_INET ? sin->sin_port : sin6.sin6_port);
-		if (filter_ports && !bpf_map_lookup_elem(&ports, &port))
+		if (PORT_FILTERED(filter_ports, ports, port))
 			goto out;
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 		if (!e)

@@ -24,6 +24,8 @@ static __always_inline void count(__u64 pid_tgid, __u8 op, __u16 family)
 {
 	struct sofamily_key key = {};
 
+	if (family_filtered(family))
+		return;
 	key.pid = pid_tgid >> 32;
 	key.op = op;
 	key.family = family;

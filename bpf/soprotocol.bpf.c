@@ -35,7 +35,7 @@ static __always_inline void count(__u64 pid_tgid, __u8 op, struct sock *sk)
 	__u32 zero = 0;
 
 	key = bpf_map_lookup_elem(&scratch, &zero);
-	if (!key || !sk)
+	if (!key || !sk || family_filtered(BPF_CORE_READ(sk, __sk_common.skc_family)))
 		return;
 	__builtin_memset(key, 0, sizeof(*key));
 	key->pid = pid_tgid >> 32;

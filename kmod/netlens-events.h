@@ -7,6 +7,9 @@
 
 #include <linux/tracepoint.h>
 #include <uapi/linux/netlens.h>
+#include <uapi/linux/nl80211.h>
+#include <net/sock.h>
+#include <net/tcp_states.h>
 
 struct sk_buff;
 
@@ -18,6 +21,12 @@ struct sk_buff;
  */
 int netlens_skb_tp_reg(void);
 void netlens_skb_tp_unreg(void);
+
+/* The TCP events' hooks (netlens_tcp.c), armed the same way, per event. */
+int netlens_tcp_syn_recv_reg(void);
+void netlens_tcp_syn_recv_unreg(void);
+int netlens_tcp_loss_probe_reg(void);
+void netlens_tcp_loss_probe_unreg(void);
 
 /*
  * The UAPI enums by name, for every consumer that reads the format files
@@ -36,6 +45,43 @@ TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_FCLONE);
 TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_NAPI_CACHE);
 TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_BULK);
 TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_DIRECT);
+
+/* nl80211's bands and scan flags, by name in the 802.11 scan events. */
+TRACE_DEFINE_ENUM(NL80211_BAND_2GHZ);
+TRACE_DEFINE_ENUM(NL80211_BAND_5GHZ);
+TRACE_DEFINE_ENUM(NL80211_BAND_60GHZ);
+TRACE_DEFINE_ENUM(NL80211_BAND_6GHZ);
+TRACE_DEFINE_ENUM(NL80211_BAND_S1GHZ);
+TRACE_DEFINE_ENUM(NL80211_BAND_LC);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_LOW_PRIORITY);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_FLUSH);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_AP);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_RANDOM_ADDR);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_FILS_MAX_CHANNEL_TIME);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_ACCEPT_BCAST_PROBE_RESP);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_OCE_PROBE_REQ_HIGH_TX_RATE);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_OCE_PROBE_REQ_DEFERRAL_SUPPRESSION);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_LOW_SPAN);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_LOW_POWER);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_HIGH_ACCURACY);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_RANDOM_SN);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_MIN_PREQ_CONTENT);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_FREQ_KHZ);
+TRACE_DEFINE_ENUM(NL80211_SCAN_FLAG_COLOCATED_6GHZ);
+
+/* TCP states (include/net/tcp_states.h), as sock:inet_sock_set_state names them. */
+TRACE_DEFINE_ENUM(TCP_ESTABLISHED);
+TRACE_DEFINE_ENUM(TCP_SYN_SENT);
+TRACE_DEFINE_ENUM(TCP_SYN_RECV);
+TRACE_DEFINE_ENUM(TCP_FIN_WAIT1);
+TRACE_DEFINE_ENUM(TCP_FIN_WAIT2);
+TRACE_DEFINE_ENUM(TCP_TIME_WAIT);
+TRACE_DEFINE_ENUM(TCP_CLOSE);
+TRACE_DEFINE_ENUM(TCP_CLOSE_WAIT);
+TRACE_DEFINE_ENUM(TCP_LAST_ACK);
+TRACE_DEFINE_ENUM(TCP_LISTEN);
+TRACE_DEFINE_ENUM(TCP_CLOSING);
+TRACE_DEFINE_ENUM(TCP_NEW_SYN_RECV);
 
 /* A list of { value, name } pairs for __print_symbolic(), as one argument. */
 #define netlens_symbols(...)	__VA_ARGS__
@@ -56,6 +102,47 @@ TRACE_DEFINE_ENUM(NETLENS_SKB_FREE_DIRECT);
 	{ NETLENS_SKB_FREE_NAPI_CACHE, "napi_cache" },			\
 	{ NETLENS_SKB_FREE_BULK, "bulk" },				\
 	{ NETLENS_SKB_FREE_DIRECT, "direct" })
+
+#define NETLENS_TCP_STATE_NAMES netlens_symbols(			\
+	{ TCP_ESTABLISHED, "TCP_ESTABLISHED" },				\
+	{ TCP_SYN_SENT, "TCP_SYN_SENT" },				\
+	{ TCP_SYN_RECV, "TCP_SYN_RECV" },				\
+	{ TCP_FIN_WAIT1, "TCP_FIN_WAIT1" },				\
+	{ TCP_FIN_WAIT2, "TCP_FIN_WAIT2" },				\
+	{ TCP_TIME_WAIT, "TCP_TIME_WAIT" },				\
+	{ TCP_CLOSE, "TCP_CLOSE" },					\
+	{ TCP_CLOSE_WAIT, "TCP_CLOSE_WAIT" },				\
+	{ TCP_LAST_ACK, "TCP_LAST_ACK" },				\
+	{ TCP_LISTEN, "TCP_LISTEN" },					\
+	{ TCP_CLOSING, "TCP_CLOSING" },					\
+	{ TCP_NEW_SYN_RECV, "TCP_NEW_SYN_RECV" })
+
+#define NETLENS_WIFI_BAND_NAMES netlens_symbols(			\
+	{ NL80211_BAND_2GHZ, "2GHz" },					\
+	{ NL80211_BAND_5GHZ, "5GHz" },					\
+	{ NL80211_BAND_60GHZ, "60GHz" },				\
+	{ NL80211_BAND_6GHZ, "6GHz" },					\
+	{ NL80211_BAND_S1GHZ, "S1GHz" },				\
+	{ NL80211_BAND_LC, "LC" })
+
+/* iw's and the UAPI's names, without NL80211_SCAN_FLAG_. */
+#define NETLENS_WIFI_SCAN_FLAG_NAMES netlens_symbols(			\
+	{ NL80211_SCAN_FLAG_LOW_PRIORITY, "LOW_PRIORITY" },		\
+	{ NL80211_SCAN_FLAG_FLUSH, "FLUSH" },				\
+	{ NL80211_SCAN_FLAG_AP, "AP" },					\
+	{ NL80211_SCAN_FLAG_RANDOM_ADDR, "RANDOM_ADDR" },		\
+	{ NL80211_SCAN_FLAG_FILS_MAX_CHANNEL_TIME, "FILS_MAX_CHANNEL_TIME" }, \
+	{ NL80211_SCAN_FLAG_ACCEPT_BCAST_PROBE_RESP, "ACCEPT_BCAST_PROBE_RESP" }, \
+	{ NL80211_SCAN_FLAG_OCE_PROBE_REQ_HIGH_TX_RATE, "OCE_PROBE_REQ_HIGH_TX_RATE" }, \
+	{ NL80211_SCAN_FLAG_OCE_PROBE_REQ_DEFERRAL_SUPPRESSION,		\
+	  "OCE_PROBE_REQ_DEFERRAL_SUPPRESSION" },			\
+	{ NL80211_SCAN_FLAG_LOW_SPAN, "LOW_SPAN" },			\
+	{ NL80211_SCAN_FLAG_LOW_POWER, "LOW_POWER" },			\
+	{ NL80211_SCAN_FLAG_HIGH_ACCURACY, "HIGH_ACCURACY" },		\
+	{ NL80211_SCAN_FLAG_RANDOM_SN, "RANDOM_SN" },			\
+	{ NL80211_SCAN_FLAG_MIN_PREQ_CONTENT, "MIN_PREQ_CONTENT" },	\
+	{ NL80211_SCAN_FLAG_FREQ_KHZ, "FREQ_KHZ" },			\
+	{ NL80211_SCAN_FLAG_COLOCATED_6GHZ, "COLOCATED_6GHZ" })
 
 /*
  * Fired once per NETLENS_IOC_SELFTEST ioctl: lets the test suite prove the
@@ -187,23 +274,26 @@ TRACE_EVENT(wifi_scan_start,
 		__entry->offloaded = offloaded;
 	),
 
-	TP_printk("wiphy=%s ifindex=%d scan=%llu pid=%d comm=%s n_channels=%u n_ssids=%u flags=0x%x offloaded=%d",
+	TP_printk("wiphy=%s ifindex=%d scan=%llu pid=%d comm=%s n_channels=%u n_ssids=%u flags=%s offloaded=%d",
 		  __entry->wiphy, __entry->ifindex, __entry->scan_id,
 		  __entry->pid, __entry->comm, __entry->n_channels,
-		  __entry->n_ssids, __entry->flags, __entry->offloaded)
+		  __entry->n_ssids,
+		  __print_flags(__entry->flags, "|", NETLENS_WIFI_SCAN_FLAG_NAMES),
+		  __entry->offloaded)
 );
 
 /*
- * One channel a scan visited: @band (enum nl80211_band), @freq (MHz),
- * @beacon_found (a beacon or probe response was heard there, now or
+ * One channel a scan visited: @band (enum nl80211_band), @freq (MHz) and
+ * @freq_offset (kHz above it: S1G channels sit every 500 kHz), @beacon_found (a beacon or probe response was heard there, now or
  * before), @dwell_us on it (0 when offloaded: the device does not say) and
  * the distinct BSSes heard on it during the scan.
  */
 TRACE_EVENT(wifi_scan_channel,
 	TP_PROTO(const char *wiphy, int ifindex, u64 scan_id, u8 band, u32 freq,
-		 u8 beacon_found, u64 dwell_us, u32 bss_count, bool offloaded),
-	TP_ARGS(wiphy, ifindex, scan_id, band, freq, beacon_found, dwell_us,
-		bss_count, offloaded),
+		 u16 freq_offset, u8 beacon_found, u64 dwell_us, u32 bss_count,
+		 bool offloaded),
+	TP_ARGS(wiphy, ifindex, scan_id, band, freq, freq_offset, beacon_found,
+		dwell_us, bss_count, offloaded),
 
 	TP_STRUCT__entry(
 		__array(char, wiphy, 32)
@@ -211,6 +301,7 @@ TRACE_EVENT(wifi_scan_channel,
 		__field(u64, scan_id)
 		__field(u8, band)
 		__field(u32, freq)
+		__field(u16, freq_offset)
 		__field(u8, beacon_found)
 		__field(u64, dwell_us)
 		__field(u32, bss_count)
@@ -223,18 +314,18 @@ TRACE_EVENT(wifi_scan_channel,
 		__entry->scan_id = scan_id;
 		__entry->band = band;
 		__entry->freq = freq;
+		__entry->freq_offset = freq_offset;
 		__entry->beacon_found = beacon_found;
 		__entry->dwell_us = dwell_us;
 		__entry->bss_count = bss_count;
 		__entry->offloaded = offloaded;
 	),
 
-	TP_printk("wiphy=%s ifindex=%d scan=%llu band=%s freq=%u beacon_found=%u dwell_us=%llu bss=%u offloaded=%d",
+	TP_printk("wiphy=%s ifindex=%d scan=%llu band=%s freq=%u freq_offset=%u beacon_found=%u dwell_us=%llu bss=%u offloaded=%d",
 		  __entry->wiphy, __entry->ifindex, __entry->scan_id,
-		  __print_symbolic(__entry->band, { 0, "2GHz" }, { 1, "5GHz" },
-				   { 2, "60GHz" }, { 3, "6GHz" }, { 4, "S1GHz" },
-				   { 5, "LC" }),
-		  __entry->freq, __entry->beacon_found, __entry->dwell_us,
+		  __print_symbolic(__entry->band, NETLENS_WIFI_BAND_NAMES),
+		  __entry->freq, __entry->freq_offset, __entry->beacon_found,
+		  __entry->dwell_us,
 		  __entry->bss_count, __entry->offloaded)
 );
 
@@ -274,6 +365,69 @@ TRACE_EVENT(wifi_scan_done,
 		  __entry->bss_count,
 		  __entry->aborted ? "aborted" : "completed",
 		  __entry->offloaded)
+);
+
+/*
+ * A listener makes the child socket of a completed handshake
+ * (tcp_v4_syn_recv_sock(), tcp_v6_syn_recv_sock()): its accept queue
+ * holds @backlog connections, at most @max_backlog; above it the child is
+ * dropped (ListenOverflows).  tcpsynbl's measure.
+ */
+TRACE_EVENT_FN(tcp_syn_recv,
+	TP_PROTO(const struct sock *sk, u32 backlog, u32 max_backlog),
+	TP_ARGS(sk, backlog, max_backlog),
+
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u16, family)
+		__field(u16, lport)
+		__field(u32, backlog)
+		__field(u32, max_backlog)
+	),
+
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		__entry->family = sk->sk_family;
+		__entry->lport = sk->sk_num;
+		__entry->backlog = backlog;
+		__entry->max_backlog = max_backlog;
+	),
+
+	TP_printk("skaddr=%p family=%u lport=%u backlog=%u max_backlog=%u%s",
+		  __entry->skaddr, __entry->family, __entry->lport,
+		  __entry->backlog, __entry->max_backlog,
+		  __entry->backlog > __entry->max_backlog ? " overflow" : ""),
+
+	netlens_tcp_syn_recv_reg, netlens_tcp_syn_recv_unreg
+);
+
+/* A tail loss probe goes out on @sk (tcp_send_loss_probe()). */
+TRACE_EVENT_FN(tcp_loss_probe,
+	TP_PROTO(const struct sock *sk),
+	TP_ARGS(sk),
+
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u16, family)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u8, state)
+	),
+
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		__entry->family = sk->sk_family;
+		__entry->lport = sk->sk_num;
+		__entry->rport = ntohs(sk->sk_dport);
+		__entry->state = sk->sk_state;
+	),
+
+	TP_printk("skaddr=%p family=%u lport=%u rport=%u state=%s",
+		  __entry->skaddr, __entry->family, __entry->lport,
+		  __entry->rport,
+		  __print_symbolic(__entry->state, NETLENS_TCP_STATE_NAMES)),
+
+	netlens_tcp_loss_probe_reg, netlens_tcp_loss_probe_unreg
 );
 
 #endif /* _NETLENS_EVENTS_H */

@@ -28,6 +28,10 @@ int netlens_skb_init(void);
 void netlens_skb_exit(void);
 void netlens_skb_stats(struct netlens_skb_stats *st);
 
+/* TCP events' hooks (netlens_tcp.c): nothing armed until consumed. */
+void netlens_tcp_init(void);
+void netlens_tcp_exit(void);
+
 int netlens_chardev_init(void);
 void netlens_chardev_exit(void);
 

@@ -2,8 +2,9 @@
 /*
  * netlens: low-overhead networking observability hooks for BPF tools.
  *
- * Registers, in order: the histograms, the record rings, the skb tracker (its hooks are armed
- * later, only while its tracepoints have consumers), the kfuncs, the
+ * Registers, in order: the histograms, the record rings, the skb tracker
+ * and the TCP events (their hooks are armed later, only while their
+ * tracepoints have consumers), the kfuncs, the
  * /dev/netlens character device, the "netlens" generic netlink family and
  * the 802.11 scan hooks that multicast on it.
  * Exit and failed init unwind in reverse.
@@ -30,18 +31,19 @@ static int __init netlens_init(void)
 	err = netlens_skb_init();
 	if (err)
 		goto err_free_rings;
+	netlens_tcp_init();
 
 	/* kfuncs cannot be unregistered: they go with the module's BTF. */
 	err = netlens_kfuncs_register();
 	if (err) {
 		pr_warn("cannot register kfuncs: %d\n", err);
-		goto err_stop_skb;
+		goto err_stop_hooks;
 	}
 
 	err = netlens_chardev_init();
 	if (err) {
 		pr_warn("cannot register /dev/%s: %d\n", NETLENS_DEVICE_NAME, err);
-		goto err_stop_skb;
+		goto err_stop_hooks;
 	}
 
 	err = netlens_genl_init();
@@ -62,7 +64,8 @@ err_unregister_genl:
 	netlens_genl_exit();
 err_unregister_chardev:
 	netlens_chardev_exit();
-err_stop_skb:
+err_stop_hooks:
+	netlens_tcp_exit();
 	netlens_skb_exit();
 err_free_rings:
 	netlens_ring_exit();
@@ -76,6 +79,7 @@ static void __exit netlens_exit(void)
 	netlens_wifi_exit();
 	netlens_genl_exit();
 	netlens_chardev_exit();
+	netlens_tcp_exit();
 	netlens_skb_exit();
 	netlens_ring_exit();
 	netlens_hist_exit();

@@ -62,6 +62,7 @@
 struct nl_wifi_chan {
 	const struct ieee80211_channel *chan;	/* compared only */
 	u32 freq;
+	u16 freq_offset;	/* kHz above freq (S1G) */
 	u8 band;
 	u8 beacon_found;	/* chan->beacon_found when last seen live */
 	u16 bss;		/* distinct BSSes heard on it */
@@ -112,6 +113,7 @@ struct nl_wifi_chan_ev {
 	int ifindex;
 	u8 band;
 	u32 freq;
+	u16 freq_offset;
 	u8 beacon_found;
 	u64 dwell_us;
 	u32 bss;
@@ -190,6 +192,7 @@ static void nl_wifi_chan_ev_fill(struct nl_wifi_chan_ev *ev,
 	ev->ifindex = s->ifindex;
 	ev->band = c->band;
 	ev->freq = c->freq;
+	ev->freq_offset = c->freq_offset;
 	ev->beacon_found = c->beacon_found || c->bss;
 	ev->dwell_us = div_u64(dwell_ns, NSEC_PER_USEC);
 	ev->bss = c->bss;
@@ -243,6 +246,7 @@ static void nl_wifi_ntf_channel(struct net *net, const struct nl_wifi_chan_ev *e
 			       ev->offloaded) ||
 	    nla_put_u32(msg, NETLENS_A_SCAN_BAND, ev->band) ||
 	    nla_put_u32(msg, NETLENS_A_SCAN_FREQ, ev->freq) ||
+	    nla_put_u32(msg, NETLENS_A_SCAN_FREQ_OFFSET, ev->freq_offset) ||
 	    nla_put_u8(msg, NETLENS_A_SCAN_BEACON_FOUND, ev->beacon_found) ||
 	    nla_put_u64_64bit(msg, NETLENS_A_SCAN_DWELL_US, ev->dwell_us,
 			      NETLENS_A_SCAN_PAD) ||
@@ -278,8 +282,8 @@ static void nl_wifi_ntf_done(struct net *net, const struct nl_wifi_scan *s,
 static void nl_wifi_emit_channel(struct net *net, const struct nl_wifi_chan_ev *ev)
 {
 	trace_wifi_scan_channel(ev->wiphy_name, ev->ifindex, ev->id, ev->band,
-				ev->freq, ev->beacon_found, ev->dwell_us,
-				ev->bss, ev->offloaded);
+				ev->freq, ev->freq_offset, ev->beacon_found,
+				ev->dwell_us, ev->bss, ev->offloaded);
 	if (READ_ONCE(nl_wifi.channel_events) &&
 	    netlens_genl_scan_has_listeners(net))
 		nl_wifi_ntf_channel(net, ev);
@@ -318,6 +322,7 @@ static void nl_wifi_rdev_scan(void *data, struct wiphy *wiphy,
 
 		s->chans[i].chan = c;
 		s->chans[i].freq = c->center_freq;
+		s->chans[i].freq_offset = c->freq_offset;
 		s->chans[i].band = c->band;
 		s->chans[i].beacon_found = c->beacon_found;
 	}

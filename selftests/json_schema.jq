@@ -3,7 +3,7 @@
 # violation ("LINE: what is wrong") and nothing for a conforming stream.
 #   jq -R -r -f selftests/json_schema.jq < output
 def units: ["ns", "us", "ms", "bytes", "cpu", "value"];
-def unit_suffix: "_(ns|us|ms|s|bytes|mhz)$";
+def unit_suffix: "_(ns|us|ms|s|bytes|mhz|khz)$";
 def problems:
 	(keys_unsorted) as $k
 	| (if $k[0:2] != ["type", "epoch_us"] then "does not start with type, epoch_us" else empty end),

@@ -311,6 +311,13 @@ static inline int bg_tool_stop(struct bg_tool *t, int sig, int ms)
 	return 128 + WTERMSIG(st);
 }
 
+/* A bg_tool's output into the log when the test has failed. */
+#define DUMP_ON_FAILURE(t)						\
+	do {								\
+		if (!_metadata->passed)					\
+			TH_LOG("tool output:\n%s", (t).out);		\
+	} while (0)
+
 /*
  * Drop every ,"epoch_us":DIGITS of the JSON lines in @s (in place), so that
  * tests can match the rest exactly; how many there were.
@@ -367,6 +374,20 @@ static inline int count_lines_affix(const char *out, const char *prefix,
 			p++;
 	}
 	return n;
+}
+
+/* count_lines() of the line printf(@fmt, ...) makes. */
+static inline int count_linef(const char *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+static inline int count_linef(const char *out, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	return count_lines(out, line);
 }
 
 /*

@@ -30,6 +30,7 @@
 #include "netlens_genl.h"
 #include "jsonout.h"
 #include "tool.h"
+#include "wifinames.h"
 #include "ieee80211scan.skel.h"
 
 static struct tool_env env = { .no_interval = true };
@@ -86,13 +87,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 }
 
-static const char *band_name(unsigned int band)
-{
-	static const char *const names[] = { "2GHz", "5GHz", "60GHz", "6GHz", "S1GHz", "LC" };
-
-	return band < sizeof(names) / sizeof(names[0]) ? names[band] : "?";
-}
-
 /* ---- nl80211: this namespace's 802.11 interfaces and radios ------------------ */
 
 /*
@@ -104,21 +98,13 @@ static const char *band_name(unsigned int band)
 static int nl80211_query(__u8 cmd, int ifindex, bool dump,
 			 nl_recvmsg_msg_cb_t cb, void *arg)
 {
-	struct nl_sock *sk = nl_socket_alloc();
-	struct nl_msg *msg = NULL;
+	struct nl_sock *sk;
+	struct nl_msg *msg;
 	int family, ret = -NLE_NOMEM;
 
-	if (!sk)
-		return ret;
-	ret = genl_connect(sk);
-	if (ret)
-		goto out;
-	family = genl_ctrl_resolve(sk, "nl80211");
-	if (family < 0) {
-		ret = -NLE_OBJ_NOTFOUND;
-		goto out;
-	}
-	ret = -NLE_NOMEM;
+	family = genl_family_connect("nl80211", &sk);
+	if (family < 0)
+		return family;
 	msg = nlmsg_alloc();
 	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0,
 				 dump ? NLM_F_DUMP : 0, cmd, 0))
@@ -241,6 +227,7 @@ static int on_event(struct nl_msg *msg, void *arg)
 	struct genlmsghdr *gnlh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[NETLENS_A_SCAN_MAX + 1];
 	char ifname[IF_NAMESIZE], wiphy[64] = "?", comm[32] = "?", prefix[80] = "";
+	char flags[256], freq[24];
 	const char *event;
 	int ifindex = 0;
 
@@ -276,6 +263,8 @@ static int on_event(struct nl_msg *msg, void *arg)
 #define U8(a) (tb[a] ? nla_get_u8(tb[a]) : 0)
 	if (tb[NETLENS_A_SCAN_COMM])
 		snprintf(comm, sizeof(comm), "%s", nla_get_string(tb[NETLENS_A_SCAN_COMM]));
+	wifi_scan_flags_str(flags, sizeof(flags), U32(NETLENS_A_SCAN_FLAGS));
+	wifi_freq_str(freq, sizeof(freq), U32(NETLENS_A_SCAN_FREQ), U32(NETLENS_A_SCAN_FREQ_OFFSET));
 
 	if (env.json) {
 		json_begin(stdout, "event");
@@ -290,11 +279,12 @@ static int on_event(struct nl_msg *msg, void *arg)
 			json_str(stdout, "comm", comm);
 			json_u64(stdout, "n_channels", U32(NETLENS_A_SCAN_N_CHANNELS));
 			json_u64(stdout, "n_ssids", U32(NETLENS_A_SCAN_N_SSIDS));
-			json_u64(stdout, "flags", U32(NETLENS_A_SCAN_FLAGS));
+			json_enum(stdout, "flags", U32(NETLENS_A_SCAN_FLAGS), flags);
 		} else if (gnlh->cmd == NETLENS_CMD_SCAN_CHANNEL_NTF) {
 			json_enum(stdout, "band", U32(NETLENS_A_SCAN_BAND),
-				  band_name(U32(NETLENS_A_SCAN_BAND)));
+				  wifi_band_name(U32(NETLENS_A_SCAN_BAND)));
 			json_u64(stdout, "freq_mhz", U32(NETLENS_A_SCAN_FREQ));
+			json_u64(stdout, "freq_offset_khz", U32(NETLENS_A_SCAN_FREQ_OFFSET));
 			json_bool(stdout, "beacon_found", U8(NETLENS_A_SCAN_BEACON_FOUND));
 			json_u64(stdout, "dwell_us", U64(NETLENS_A_SCAN_DWELL_US));
 			json_u64(stdout, "bss", U32(NETLENS_A_SCAN_BSS_COUNT));
@@ -314,12 +304,14 @@ static int on_event(struct nl_msg *msg, void *arg)
 	if (opt.radios > 1 || opt.radios_here > 1)
 		snprintf(prefix, sizeof(prefix), "%s: ", ifname);
 	if (gnlh->cmd == NETLENS_CMD_SCAN_START_NTF)
-		printf("%s %sscan started (on-CPU PID %u, %s)\n", tool_time(),
-		       prefix, U32(NETLENS_A_SCAN_PID), comm);
+		/* The book's line, then the request's flags if it had any. */
+		printf("%s %sscan started (on-CPU PID %u, %s)%s%s\n", tool_time(),
+		       prefix, U32(NETLENS_A_SCAN_PID), comm,
+		       *flags ? " flags " : "", flags);
 	else if (gnlh->cmd == NETLENS_CMD_SCAN_CHANNEL_NTF)
-		printf("%s %sscanning channel %s freq %u: beacon_found %u\n",
-		       tool_time(), prefix, band_name(U32(NETLENS_A_SCAN_BAND)),
-		       U32(NETLENS_A_SCAN_FREQ), U8(NETLENS_A_SCAN_BEACON_FOUND));
+		printf("%s %sscanning channel %s freq %s: beacon_found %u\n",
+		       tool_time(), prefix, wifi_band_name(U32(NETLENS_A_SCAN_BAND)),
+		       freq, U8(NETLENS_A_SCAN_BEACON_FOUND));
 	else
 		printf("%s %sscan %s: %llu ms\n", tool_time(), prefix,
 		       U8(NETLENS_A_SCAN_ABORTED) ? "aborted" : "completed",

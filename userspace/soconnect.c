@@ -26,7 +26,6 @@ static const char *const columns[] = { "pid", "comm", "ret", "ret_name", NULL };
 static struct tool_env env = { .no_interval = true, .columns = columns };
 static bool wide;
 static bool count_errors;
-static unsigned short family;		/* -4, -6: AF_INET, AF_INET6 */
 static uint16_t ports[SOCONNECT_MAX_PORTS];	/* -P */
 static size_t nports;
 
@@ -61,8 +60,7 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_PID,
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_UID,
-	{ "ipv4", '4', NULL, 0, "IPv4 connects only", 0 },
-	{ "ipv6", '6', NULL, 0, "IPv6 connects only", 0 },
+	TOOL_OPT_FAMILY,
 	{ "port", 'P', "PORTS", 0, "Connects to these ports only (comma-separated, at most 64)", 0 },
 	{ "wide", 'w', NULL, 0, "Wide ADDRESS column (full IPv6 addresses)", 0 },
 	{ "count-errors", 'c', NULL, 0,
@@ -80,12 +78,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 		return 0;
 	case 'c':
 		count_errors = true;
-		return 0;
-	case '4':
-	case '6':
-		if (family && family != (key == '4' ? AF_INET : AF_INET6))
-			argp_error(state, "-4 and -6 exclude each other");
-		family = key == '4' ? AF_INET : AF_INET6;
 		return 0;
 	case 'P': {
 		char err[128];
@@ -209,7 +201,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "soconnect: -t, -s and -r arrange the counts of -c\n");
 		return EXIT_USAGE;
 	}
-	if (count_errors && (family || nports)) {
+	if (count_errors && (env.family || nports)) {
 		fprintf(stderr, "soconnect: -4, -6 and -P select IP connects to show: -c counts every family's failures\n");
 		return EXIT_USAGE;
 	}
@@ -225,18 +217,11 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	TOOL_SET_FILTERS(skel->rodata, &env);
-	skel->rodata->targ_family = family;
 	skel->rodata->filter_ports = nports > 0;
 	skel->rodata->count_errors = count_errors;
 	err = tool_load_attach(&env, "soconnect", skel->skeleton, NULL);
-	for (size_t i = 0; !err && i < nports; i++) {
-		__u8 one = 1;
-
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.ports), &ports[i], &one, BPF_ANY)) {
-			err = -errno;
-			report_bpf_failure("soconnect", "set the -P ports", err);
-		}
-	}
+	if (!err)
+		err = tool_fill_ports("soconnect", bpf_map__fd(skel->maps.ports), ports, nports, "-P");
 	if (!err)
 		err = tool_attach("soconnect", skel->skeleton, "to syscalls:sys_{enter,exit}_connect");
 	if (err)
@@ -269,23 +254,7 @@ int main(int argc, char **argv)
 		tool_ready(&env, "%-6s %-16s FAM %-*s %-5s %8s %s", "PID",
 			   "PROCESS", wide ? 39 : 16, "ADDRESS", "PORT",
 			   "LAT(us)", "RESULT");
-	while (!tool_exiting) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0) {
-			fprintf(stderr, "soconnect: polling the ring buffer: %s\n",
-				strerror(-err));
-			break;
-		}
-		err = 0;
-	}
-	/* Whatever arrived before Ctrl-C. */
-	if (!err)
-		ring_buffer__consume(rb);
-
+	err = tool_poll_events("soconnect", rb);
 cleanup:
 	ring_buffer__free(rb);
 	soconnect_bpf__destroy(skel);

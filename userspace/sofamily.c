@@ -40,6 +40,7 @@ static const char doc[] =
 "    sofamily -t -r 10    # a table of the 10 busiest of each map\n"
 "    sofamily -P          # key by PID too: @accept[PID, PROCESS, ...]\n"
 "    sofamily -p 181 5    # PID 181 only, print every 5 seconds\n"
+"    sofamily -4          # AF_INET accepts and connects only\n"
 "    sofamily -j          # JSON lines\n"
 "    sofamily --netns /run/netns/blue   # one network namespace's tasks\n";
 

@@ -41,6 +41,7 @@ static const char doc[] =
 "    soprotocol -t -s module  # a table, by protocol module\n"
 "    soprotocol -P        # key by PID too: @accept[PID, PROCESS, ...]\n"
 "    soprotocol -p 181 5  # PID 181 only, print every 5 seconds\n"
+"    soprotocol -6 -u www-data   # IPv6 sockets of one user's tasks\n"
 "    soprotocol -j        # JSON lines\n";
 
 static const struct argp_option opts[] = {

@@ -275,11 +275,26 @@ TEST_F_TIMEOUT(enable, reenable_fires_at_once, 180)
 	}
 }
 
+/*
+ * A recorder's @record command around the burst, then its @report into
+ * @file: the workload's events there (@task as in count_events()).
+ */
+static void record_then_count(struct __test_metadata *_metadata, const char *record,
+			      const char *report, const char *file, const char *task,
+			      struct event_counts *c)
+{
+	char out[1024];
+
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "%s 2>&1", record)) TH_LOG("%s: %s", record, out);
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "%s > %s 2>&1", report, file))
+		TH_LOG("%s: %s", report, out);
+	ASSERT_EQ(0, count_events(_metadata, file, task, c));
+}
+
 TEST_F_TIMEOUT(enable, perf_record, 300)
 {
-	char perf[256], unshare[256], out[1024];
+	char perf[256], unshare[256], record[2048], report[512];
 	struct event_counts c;
-	int ret;
 
 	if (smp_guest())
 		SKIP(return, SMP_LEAVES_OUT);
@@ -288,25 +303,20 @@ TEST_F_TIMEOUT(enable, perf_record, 300)
 	if (!find_tool("unshare", unshare, sizeof(unshare)))
 		SKIP(return, "unshare (util-linux) is not installed");
 	/* Per task, as a user profiles one command: no -a. */
-	ret = run_cmd(out, sizeof(out),
-		      "%s -m --propagation private /bin/sh -c '" PERF_EMPTY_MODULES_SH "' %s record -e netlens:skb_alloc -e netlens:skb_free "
-		      "-o /tmp/netlens_enable.perf -- %s 2>&1",
-		      unshare, perf, self->burst);
-	ASSERT_EQ(0, ret) TH_LOG("perf record: %s", out);
-	ret = run_cmd(out, sizeof(out),
-		      "%s script -i /tmp/netlens_enable.perf -F comm,event "
-		      "> /tmp/netlens_enable.script 2>&1", perf);
-	ASSERT_EQ(0, ret) TH_LOG("perf script: %s", out);
-	ASSERT_EQ(0, count_events(_metadata, "/tmp/netlens_enable.script", "^ *" BURST_COMM " ", &c));
+	snprintf(record, sizeof(record),
+		 "%s -m --propagation private /bin/sh -c '" PERF_EMPTY_MODULES_SH "' %s record -e netlens:skb_alloc -e netlens:skb_free "
+		 "-o /tmp/netlens_enable.perf -- %s", unshare, perf, self->burst);
+	snprintf(report, sizeof(report), "%s script -i /tmp/netlens_enable.perf -F comm,event", perf);
+	record_then_count(_metadata, record, report, "/tmp/netlens_enable.script",
+			  "^ *" BURST_COMM " ", &c);
 	EXPECT_EQ(BURST_COUNT, c.allocs);
 	EXPECT_EQ(BURST_COUNT, c.frees);
 }
 
 TEST_F_TIMEOUT(enable, trace_cmd_record, 300)
 {
-	char tc[256], out[1024];
+	char tc[256], record[2048], report[512];
 	struct event_counts c;
-	int ret;
 
 	if (smp_guest())
 		SKIP(return, SMP_LEAVES_OUT);
@@ -316,18 +326,14 @@ TEST_F_TIMEOUT(enable, trace_cmd_record, 300)
 	 * -F: only the command's own events, started once they are enabled;
 	 * -b: room for all of them, however late trace-cmd's reader runs.
 	 */
-	ret = run_cmd(out, sizeof(out),
-		      "%s record -b 4096 -e netlens:skb_alloc -e netlens:skb_free "
-		      "-o /tmp/netlens_enable.dat -F %s 2>&1", tc, self->burst);
-	ASSERT_EQ(0, ret) TH_LOG("trace-cmd record: %s", out);
-	ret = run_cmd(out, sizeof(out), "%s report -i /tmp/netlens_enable.dat "
-		      "> /tmp/netlens_enable.report 2>&1", tc);
-	ASSERT_EQ(0, ret) TH_LOG("trace-cmd report: %s", out);
+	snprintf(record, sizeof(record), "%s record -b 4096 -e netlens:skb_alloc -e netlens:skb_free "
+		 "-o /tmp/netlens_enable.dat -F %s", tc, self->burst);
+	snprintf(report, sizeof(report), "%s report -i /tmp/netlens_enable.dat", tc);
+	/* Only the command's own events were recorded (its comm may show as "<...>"). */
+	record_then_count(_metadata, record, report, "/tmp/netlens_enable.report", ".", &c);
 	/* The ring buffer's own losses would miscount: say so if any. */
 	EXPECT_NE(0, run_cmd(NULL, 0, "grep -q 'EVENTS DROPPED' /tmp/netlens_enable.report"))
 		TH_LOG("trace-cmd's buffer overflowed");
-	/* Only the command's own events were recorded (its comm may show as "<...>"). */
-	ASSERT_EQ(0, count_events(_metadata, "/tmp/netlens_enable.report", ".", &c));
 	EXPECT_EQ(BURST_COUNT, c.allocs);
 	EXPECT_EQ(BURST_COUNT, c.frees);
 }

@@ -100,10 +100,10 @@ TEST(tracefs_event)
 }
 
 /*
- * perf, trace-cmd and tracefs decode the path fields from the format
- * files: the enums' values must be there, each with its name.
+ * perf, trace-cmd and tracefs decode the path, band and flag fields from
+ * the format files: the enums' values must be there, each with its name.
  */
-TEST(event_formats_name_the_paths)
+TEST(event_formats_name_the_enums)
 {
 	static const char *const want[][2] = {
 		{ "skb_alloc", "{ 0, \"alloc_skb\" }" },
@@ -113,6 +113,12 @@ TEST(event_formats_name_the_paths)
 		{ "skb_free", "{ 3, \"fclone\" }" },	/* alloc_path */
 		{ "skb_free", "{ 2, \"napi_cache\" }" },	/* free_path */
 		{ "skb_free", "{ 4, \"direct\" }" },
+		{ "wifi_scan_channel", "{ 4, \"S1GHz\" }" },
+		{ "wifi_scan_channel", "freq=%u freq_offset=%u" },
+		{ "wifi_scan_start", "flags=%s" },
+		{ "wifi_scan_start", "{ 2, \"FLUSH\" }" },
+		{ "wifi_scan_start", "{ 8192, \"FREQ_KHZ\" }" },
+		{ "wifi_scan_start", "{ 16384, \"COLOCATED_6GHZ\" }" },
 	};
 	char path[256], buf[8192];
 	unsigned int i;
@@ -125,6 +131,7 @@ TEST(event_formats_name_the_paths)
 		EXPECT_NE(NULL, strstr(buf, want[i][1])) TH_LOG("%s lacks %s:\n%s",
 								  want[i][0], want[i][1], buf);
 		EXPECT_EQ(NULL, strstr(buf, "NETLENS_")) TH_LOG("unresolved enum in %s", path);
+		EXPECT_EQ(NULL, strstr(buf, "NL80211_")) TH_LOG("unresolved enum in %s", path);
 	}
 }
 

@@ -19,10 +19,31 @@
 #define RUN_MS		3000	/* from its banner to Ctrl-C */
 
 /*
- * Run @script as a user would: wait for the banner of a command that runs
- * until Ctrl-C ("Tracing ...", bpftrace's "Attaching ..."), let it trace
- * a little, then Ctrl-C; a command that ends by itself just ends.  Its
- * exit status; its output in @t.
+ * A command that runs until Ctrl-C is tracing once it printed its banner
+ * ("Tracing ...", bpftrace's "Attaching ...") or, as the book's tools with
+ * columns do, its header line (capitals, "PID" or "TIME" among them).
+ */
+static bool tracing(const char *out)
+{
+	const char *line;
+
+	if (strstr(out, "Tracing") || strstr(out, "Attaching"))
+		return true;
+	for (line = out; *line; line += strcspn(line, "\n") + 1) {
+		size_t len = strcspn(line, "\n");
+
+		if (!line[len])
+			return false;	/* not a whole line yet */
+		if (!strncmp(line, "PID ", 4) || !strncmp(line, "TIME ", 5))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Run @script as a user would: wait until a command that runs until
+ * Ctrl-C is tracing, let it trace a little, then Ctrl-C; a command that
+ * ends by itself just ends.  Its exit status; its output in @t.
  */
 static int run_documented(struct bg_tool *t, const char *script)
 {
@@ -31,8 +52,7 @@ static int run_documented(struct bg_tool *t, const char *script)
 	int eof = 0;
 
 	bg_tool_start(t, argv, "\001", 0);
-	while (now_ms() < end && !strstr(t->out, "Tracing") &&
-	       !strstr(t->out, "Attaching") && !(eof = !bg_tool_read(t, 500, NULL)))
+	while (now_ms() < end && !tracing(t->out) && !(eof = !bg_tool_read(t, 500, NULL)))
 		;
 	if (!eof)
 		bg_tool_read(t, RUN_MS, NULL);

@@ -80,6 +80,10 @@ static const struct tool_case cases[] = {
 	{ "skblife", { "-j" }, { "hist", "interval" }, true },
 	{ "skblife", { "-j", "-O", "-m" }, { "hist", "interval" }, true },
 	{ "skblife", { "-j", "-L", "1us" }, { "event" }, true },
+	{ "tcplife", { "-j" }, { "event" } },
+	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
+	/* No loss here: the counts' end marker alone. */
+	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },
 };
 
 /* Report types netlensctl prints once. */

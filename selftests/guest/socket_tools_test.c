@@ -134,20 +134,6 @@ static bool have_ipv6_loopback(void)
 	return port > 0;
 }
 
-/* count_lines() of the line printf(@fmt, ...) makes. */
-static int count_linef(const char *out, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int count_linef(const char *out, const char *fmt, ...)
-{
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	return count_lines(out, line);
-}
-
 /* Sum of the "count" of the JSON lines of @out that contain @key. */
 static long json_count_sum(const char *out, const char *key)
 {
@@ -177,12 +163,6 @@ static int non_json_lines(const char *out, const char *tool)
 	return count_lines_affix(out, "", "") - count_lines_affix(out, "{", "}") -
 	       count_lines_affix(out, "Tracing ", "") - count_lines_affix(out, note, "");
 }
-
-#define DUMP_ON_FAILURE(t)						\
-	do {								\
-		if (!_metadata->passed)					\
-			TH_LOG("tool output:\n%s", (t).out);		\
-	} while (0)
 
 #define DUMP_ON_FAILURE_ALWAYS(t) TH_LOG("tool output:\n%s", (t).out)
 
@@ -532,6 +512,35 @@ TEST(soprotocol_counts)
 						 getpid(), comm));
 	}
 	EXPECT_EQ(have_ipv6_loopback() ? 5 : 4, count_lines_affix(t.out, "@", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+/* -6: the IPv6 connects alone; the IPv4 and UNIX ones are not counted. */
+TEST(sofamily_ipv6_only)
+{
+	char comm[17];
+	const int K = 2;
+	struct bg_tool t;
+
+	trace_family_workload(_metadata, &t, comm, "sofamily", "-6", "Tracing", K);
+	if (have_ipv6_loopback())
+		EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 10, AF_INET6]: 2", comm));
+	EXPECT_EQ(have_ipv6_loopback() ? 1 : 0, count_lines_affix(t.out, "@", ""));
+	DUMP_ON_FAILURE(t);
+}
+
+/* -4: the family of the socket behind each connect and accept. */
+TEST(soprotocol_ipv4_only)
+{
+	char comm[17];
+	const int K = 3;
+	struct bg_tool t;
+
+	trace_family_workload(_metadata, &t, comm, "soprotocol", "-4", "Tracing", K);
+	EXPECT_EQ(1, count_linef(t.out, "@accept[%s, 6, IPPROTO_TCP, TCP]: %d", comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 6, IPPROTO_TCP, TCP]: %d", comm, K));
+	EXPECT_EQ(1, count_linef(t.out, "@connect[%s, 17, IPPROTO_UDP, UDP]: 1", comm));
+	EXPECT_EQ(3, count_lines_affix(t.out, "@", ""));
 	DUMP_ON_FAILURE(t);
 }
 

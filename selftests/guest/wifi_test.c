@@ -16,7 +16,9 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <net/if.h>
 #include <linux/nl80211.h>
+#include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
 
 #include "kselftest_harness.h"
@@ -34,7 +36,7 @@ struct scan_ev {
 	char comm[32];
 	__u32 n_channels, n_ssids;
 	bool offloaded;
-	__u32 band, freq;
+	__u32 band, freq, freq_offset, flags;
 	__u8 beacon_found;
 	__u64 dwell_us;
 	__u32 bss;
@@ -77,6 +79,8 @@ static int collect_cb(struct nl_msg *msg, void *arg)
 	GET(n_ssids, NETLENS_A_SCAN_N_SSIDS, nla_get_u32);
 	GET(band, NETLENS_A_SCAN_BAND, nla_get_u32);
 	GET(freq, NETLENS_A_SCAN_FREQ, nla_get_u32);
+	GET(freq_offset, NETLENS_A_SCAN_FREQ_OFFSET, nla_get_u32);
+	GET(flags, NETLENS_A_SCAN_FLAGS, nla_get_u32);
 	GET(beacon_found, NETLENS_A_SCAN_BEACON_FOUND, nla_get_u8);
 	GET(dwell_us, NETLENS_A_SCAN_DWELL_US, nla_get_u64);
 	GET(bss, NETLENS_A_SCAN_BSS_COUNT, nla_get_u32);
@@ -231,6 +235,42 @@ static pid_t spawn_scan(const char *iface, const unsigned int *freqs, int nfreq)
 	}
 	argv[6 + i] = NULL;
 	return spawn(argv);
+}
+
+/*
+ * NL80211_CMD_TRIGGER_SCAN on @iface of this namespace for the @n channels
+ * at @khz (NL80211_ATTR_SCAN_FREQ_KHZ: iw takes whole MHz only) with
+ * @flags, as this process; 0 or a negative libnl error.
+ */
+static int trigger_scan_khz(const char *iface, const __u32 *khz, int n, __u32 flags)
+{
+	struct nl_sock *sk;
+	struct nl_msg *msg;
+	struct nlattr *freqs;
+	int family, i, ret = -NLE_NOMEM;
+
+	family = genl_family_connect("nl80211", &sk);
+	if (family < 0)
+		return family;
+	msg = nlmsg_alloc();
+	if (!msg || !genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+				 NL80211_CMD_TRIGGER_SCAN, 0) ||
+	    nla_put_u32(msg, NL80211_ATTR_IFINDEX, if_nametoindex(iface)) ||
+	    nla_put_u32(msg, NL80211_ATTR_SCAN_FLAGS, flags))
+		goto out;
+	freqs = nla_nest_start(msg, NL80211_ATTR_SCAN_FREQ_KHZ);
+	if (!freqs)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (nla_put_u32(msg, i + 1, khz[i]))
+			goto out;
+	nla_nest_end(msg, freqs);
+	ret = nl_send_sync(sk, msg);	/* frees msg */
+	msg = NULL;
+out:
+	nlmsg_free(msg);
+	nl_socket_free(sk);
+	return ret;
 }
 
 /*
@@ -1134,6 +1174,63 @@ TEST_F_TIMEOUT(wifi, six_ghz_channel, 180)
 	EXPECT_EQ(1, count_lines_affix(t.out, "", "scanning channel 6GHz freq 5955: beacon_found 1"))
 		TH_LOG("%s", t.out);
 	EXPECT_EQ(1, count_lines_affix(t.out, "", "scanning channel 2GHz freq 2437: beacon_found 1"));
+}
+
+/*
+ * S1G channels sit every 500 kHz (hwsim's from 902.5 MHz): each is its
+ * own channel event, with its kHz offset, and the request's flags come
+ * by name.  The scan asks in kHz, as only NL80211_ATTR_SCAN_FREQ_KHZ can.
+ */
+TEST_F_TIMEOUT(wifi, s1g_channels_and_scan_flags, 180)
+{
+	static const __u32 khz[] = { 902500, 903000, 903500 };
+	const __u32 flags = NL80211_SCAN_FLAG_FLUSH | NL80211_SCAN_FLAG_FREQ_KHZ;
+	const char *no_args[] = { NULL }, *json[] = { "-j", NULL };
+	struct bg_tool t[2];
+	struct scan_ev *start;
+	char line[128];
+	int i, j, n = 0, ret;
+
+	ASSERT_EQ(0, scan_tool_start(&t[0], no_args)) TH_LOG("%s", t[0].out);
+	ASSERT_EQ(0, scan_tool_start(&t[1], json)) TH_LOG("%s", t[1].out);
+	ret = trigger_scan_khz("sta0", khz, 3, flags);
+	ASSERT_EQ(0, ret) TH_LOG("NL80211_CMD_TRIGGER_SCAN of S1G channels: %s", nl_geterror(ret));
+	listen_for(&self->l, 1, 30000);
+	ASSERT_EQ(1, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
+	start = find_ev(&self->l, NETLENS_CMD_SCAN_START_NTF, self->sta0);
+	ASSERT_NE(NULL, start);
+	EXPECT_EQ(flags, start->flags);
+	for (i = 0; i < self->l.n; i++) {
+		struct scan_ev *e = &self->l.ev[i];
+
+		if (e->cmd != NETLENS_CMD_SCAN_CHANNEL_NTF)
+			continue;
+		ASSERT_GT(3, n) TH_LOG("more channel events than channels");
+		EXPECT_EQ(NL80211_BAND_S1GHZ, e->band);
+		EXPECT_EQ(khz[n] / 1000, e->freq);
+		EXPECT_EQ(khz[n] % 1000, e->freq_offset);
+		n++;
+	}
+	EXPECT_EQ(3, n);
+	for (i = 0; i < 2; i++)
+		EXPECT_EQ(0, bg_tool_stop(&t[i], SIGINT, 10000)) TH_LOG("%s", t[i].out);
+	snprintf(line, sizeof(line), "scan started (on-CPU PID %d, wifi_test) flags FLUSH|FREQ_KHZ",
+		 getpid());
+	EXPECT_EQ(1, count_lines_affix(t[0].out, "", line)) TH_LOG("%s", t[0].out);
+	for (j = 0; j < 3; j++) {
+		static const char *const freq[] = { "902.5", "903", "903.5" };
+
+		snprintf(line, sizeof(line), "scanning channel S1GHz freq %s: beacon_found 0", freq[j]);
+		EXPECT_EQ(1, count_lines_affix(t[0].out, "", line)) TH_LOG("%s", t[0].out);
+	}
+	EXPECT_NE(NULL, strstr(t[1].out, "\"flags\":8194,\"flags_name\":\"FLUSH|FREQ_KHZ\""))
+		TH_LOG("%s", t[1].out);
+	EXPECT_NE(NULL, strstr(t[1].out, "\"freq_mhz\":902,\"freq_offset_khz\":500,"))
+		TH_LOG("%s", t[1].out);
+	EXPECT_NE(NULL, strstr(t[1].out, "\"freq_mhz\":903,\"freq_offset_khz\":0,"))
+		TH_LOG("%s", t[1].out);
+	EXPECT_NE(NULL, strstr(t[1].out, "\"freq_mhz\":903,\"freq_offset_khz\":500,"))
+		TH_LOG("%s", t[1].out);
 }
 
 /* ---- configuration and bad input (no radios needed) -------------------------- */

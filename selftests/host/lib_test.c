@@ -2,7 +2,8 @@
 /*
  * Unit tests of the shared userspace library: number parsing and its
  * errors, log2 histogram slots and their BCC-format rendering, JSON
- * escaping, /dev/netlens error messages.  No kernel features needed.
+ * escaping, /dev/netlens error messages, 802.11 names.  No kernel
+ * features needed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,8 @@
 #include "cli.h"
 #include "hist.h"
 #include "netlens_dev.h"
+#include "wifinames.h"
+#include <linux/nl80211.h>
 
 TEST(parse_u64_range_accepts_bounds)
 {
@@ -439,6 +442,37 @@ TEST(records_foreach_rejects_malformed_headers)
 	rec->data_len = 17;
 	EXPECT_EQ(-EPROTO, netlens_records_foreach(buf, len, log_record, &log));
 	EXPECT_EQ(4, log.n);	/* only the good first record, each time */
+}
+
+TEST(wifi_scan_flags_by_name)
+{
+	char buf[256], tiny[8];
+
+	EXPECT_STREQ("", wifi_scan_flags_str(buf, sizeof(buf), 0));
+	EXPECT_STREQ("LOW_PRIORITY|FLUSH",
+		     wifi_scan_flags_str(buf, sizeof(buf),
+					 NL80211_SCAN_FLAG_FLUSH | NL80211_SCAN_FLAG_LOW_PRIORITY));
+	EXPECT_STREQ("FREQ_KHZ", wifi_scan_flags_str(buf, sizeof(buf), NL80211_SCAN_FLAG_FREQ_KHZ));
+	/* A bit this build has no name for: kept, in hex. */
+	EXPECT_STREQ("FLUSH|0x100000",
+		     wifi_scan_flags_str(buf, sizeof(buf), NL80211_SCAN_FLAG_FLUSH | (1U << 20)));
+	EXPECT_STREQ("0x100000", wifi_scan_flags_str(buf, sizeof(buf), 1U << 20));
+	/* Cut short, never past the buffer. */
+	EXPECT_STREQ("LOW_PR", wifi_scan_flags_str(tiny, 7, NL80211_SCAN_FLAG_LOW_PRIORITY |
+						   NL80211_SCAN_FLAG_FLUSH));
+}
+
+TEST(wifi_freq_and_band_names)
+{
+	char buf[24];
+
+	EXPECT_STREQ("2437", wifi_freq_str(buf, sizeof(buf), 2437, 0));
+	EXPECT_STREQ("902.5", wifi_freq_str(buf, sizeof(buf), 902, 500));
+	EXPECT_STREQ("902.25", wifi_freq_str(buf, sizeof(buf), 902, 250));
+	EXPECT_STREQ("903", wifi_freq_str(buf, sizeof(buf), 903, 0));
+	EXPECT_STREQ("2GHz", wifi_band_name(NL80211_BAND_2GHZ));
+	EXPECT_STREQ("S1GHz", wifi_band_name(NL80211_BAND_S1GHZ));
+	EXPECT_STREQ("?", wifi_band_name(99));
 }
 
 TEST_HARNESS_MAIN

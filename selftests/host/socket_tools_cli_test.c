@@ -243,6 +243,37 @@ TEST(table_options)
 	expect_usage_errors(_metadata, bad, N(bad));
 }
 
+/* The TCP tools' own options: exit 2, saying what is wrong. */
+TEST(tcp_tools_usage_errors)
+{
+	static const struct usage_error bad[] = {
+		{ "tcplife", "-L 0", "-L: invalid port '0': must be 1 to 65535" },
+		{ "tcplife", "-D 22,x", "-D: invalid port 'x': not a number" },
+		{ "tcplife", "-g -j", "tcplife: -g prints one graph at the end: no -j, -T or -t with it" },
+		{ "tcplife", "-4 -6", "-4 and -6 exclude each other" },
+		{ "tcplife", "--netns 0", "invalid network namespace inode '0'" },
+		{ "tcplife", "5", "tcplife: unexpected argument '5'" },
+		{ "tcpsynbl", "0", "tcpsynbl: invalid interval '0': must be 1 to 86400" },
+		{ "tcpsynbl", "1 x", "tcpsynbl: invalid count 'x': not a number" },
+		{ "tcpretrans", "-6 -4", "-4 and -6 exclude each other" },
+		{ "tcpretrans", "-c 3", "tcpretrans: unexpected argument '3'" },
+	};
+	static const char *const book[][2] = {
+		{ "tcplife", "tcplife.bt" }, { "tcpsynbl", "tcpsynbl.bt" },
+		{ "tcpretrans", "kprobes tcp_retransmit_skb" },
+	};
+	char out[8192];
+	size_t i;
+
+	expect_usage_errors(_metadata, bad, N(bad));
+	/* Each --help says what it replaces and where its events come from. */
+	for (i = 0; i < N(book); i++) {
+		EXPECT_EQ(0, run_tool(out, sizeof(out), book[i][0], "--help"));
+		EXPECT_NE(NULL, strstr(out, book[i][1])) TH_LOG("%s --help:\n%s", book[i][0], out);
+		EXPECT_NE(NULL, strstr(out, "EXAMPLES:")) TH_LOG("%s --help:\n%s", book[i][0], out);
+	}
+}
+
 /* --cgroup, --netns, -u, -4/-6, -P, -i: clear usage errors (exit 2). */
 TEST(filter_options)
 {
@@ -259,6 +290,8 @@ TEST(filter_options)
 		{ "soconnect", "-P 80,x", "invalid port 'x': not a number" },
 		{ "soconnect", "-P ,", "invalid PORTS ',': a list like 80,443" },
 		{ "soconnect", "-4 -6", "-4 and -6 exclude each other" },
+		{ "sofamily", "-6 -4", "-4 and -6 exclude each other" },
+		{ "soprotocol", "-4 -6", "-4 and -6 exclude each other" },
 		{ "soconnect", "-c -4", "soconnect: -4, -6 and -P select IP connects to show" },
 		{ "rxcpu", "-i no_such_if0", "invalid interface 'no_such_if0': no such interface" },
 		{ "xmitstack", "-i 12345678901234567", "invalid interface '12345678901234567'" },

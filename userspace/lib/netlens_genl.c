@@ -12,6 +12,28 @@
 #define SOL_NETLINK 270
 #endif
 
+int genl_family_connect(const char *name, struct nl_sock **skp)
+{
+	struct nl_sock *sk = nl_socket_alloc();
+	int ret;
+
+	*skp = NULL;
+	if (!sk)
+		return -NLE_NOMEM;
+	ret = genl_connect(sk);
+	if (!ret) {
+		ret = genl_ctrl_resolve(sk, name);
+		if (ret < 0)
+			ret = -NLE_OBJ_NOTFOUND;
+	}
+	if (ret < 0) {
+		nl_socket_free(sk);
+		return ret;
+	}
+	*skp = sk;
+	return ret;
+}
+
 int netlens_genl_open(struct netlens_genl *g, char *err, size_t errlen)
 {
 	int one = 1, ret;

@@ -23,6 +23,13 @@ struct netlens_genl_info {
 };
 
 /*
+ * Another generic netlink family (nl80211, say): a connected socket in
+ * *@sk and @name's family id, or a negative libnl error (-NLE_OBJ_NOTFOUND:
+ * no such family here) with *@sk NULL.
+ */
+int genl_family_connect(const char *name, struct nl_sock **sk);
+
+/*
  * Connect, enable extended acks and resolve the family and its scan group,
  * as iw does.  Returns 0 or a negative errno with @err saying what is
  * missing (module not loaded, family absent, ...).

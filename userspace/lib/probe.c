@@ -115,6 +115,24 @@ bool probe_kernel_btf(char *why, size_t len)
 	return need_btf("CO-RE relocation of the BPF programs", why, len);
 }
 
+/* netlens.ko's BTF (split from vmlinux's): its own tracepoints are there. */
+static struct btf *netlens_btf(void)
+{
+	static struct btf *btf;
+	static bool tried;
+
+	if (!tried && vmlinux_btf()) {
+		libbpf_print_fn_t print = libbpf_set_print(NULL);
+
+		tried = true;
+		btf = btf__parse_split("/sys/kernel/btf/netlens", vmlinux_btf());
+		libbpf_set_print(print);
+		if (libbpf_get_error(btf))
+			btf = NULL;
+	}
+	return btf;
+}
+
 bool probe_tp_btf(const char *name, char *why, size_t len)
 {
 	char tname[256];
@@ -124,8 +142,14 @@ bool probe_tp_btf(const char *name, char *why, size_t len)
 	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
 	if (btf__find_by_name_kind(vmlinux_btf(), tname, BTF_KIND_TYPEDEF) > 0)
 		return true;
-	snprintf(why, len, "tp_btf/%s: no such raw tracepoint in the BTF of %s",
-		 name, kernel_release());
+	if (netlens_btf() && btf__find_by_name_kind(netlens_btf(), tname, BTF_KIND_TYPEDEF) > 0)
+		return true;
+	if (access("/sys/module/netlens", F_OK))
+		snprintf(why, len, "tp_btf/%s: no such raw tracepoint in the BTF of %s, and netlens.ko, whose events are there, is not loaded",
+			 name, kernel_release());
+	else
+		snprintf(why, len, "tp_btf/%s: no such raw tracepoint in the BTF of %s or of netlens.ko",
+			 name, kernel_release());
 	return false;
 }
 

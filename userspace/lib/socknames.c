@@ -48,3 +48,14 @@ const char *ipproto_name(unsigned int protocol)
 			return names[i].name;
 	return NULL;
 }
+
+const char *tcp_state_name(unsigned int state)
+{
+	static const char *const names[] = {
+		NULL, "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1",
+		"FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK",
+		"LISTEN", "CLOSING", "NEW_SYN_RECV",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : NULL;
+}

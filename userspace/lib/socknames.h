@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Names of address families and IP protocols, as the kernel headers spell them. */
+/* Names of address families, IP protocols and TCP states, as the kernel spells them. */
 #ifndef NETLENS_SOCKNAMES_H
 #define NETLENS_SOCKNAMES_H
 
@@ -8,5 +8,8 @@ const char *family_name(unsigned int family);
 
 /* "IPPROTO_TCP" for 6 (include/uapi/linux/in.h, in6.h); NULL when unknown. */
 const char *ipproto_name(unsigned int protocol);
+
+/* "ESTABLISHED" for 1 (include/net/tcp_states.h, as the book prints them); NULL when unknown. */
+const char *tcp_state_name(unsigned int state);
 
 #endif

@@ -23,6 +23,7 @@ struct socount_env {
 	TOOL_OPT_PID, \
 	TOOL_OPT_CONTAINER, \
 	TOOL_OPT_UID, \
+	TOOL_OPT_FAMILY, \
 	{ "success", SOCOUNT_OPT_SUCCESS, NULL, 0, "Count only successful connects (returned 0)", 0 }, \
 	{ "per-pid", 'P', NULL, 0, "Key by PID as well as process name", 0 }, \
 	TOOL_OPT_TABLE, \

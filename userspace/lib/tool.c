@@ -3,11 +3,13 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <linux/types.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 
 #include "jsonout.h"
 #include "tool.h"
@@ -76,6 +78,12 @@ error_t tool_parse_common(int key, char *arg, struct argp_state *state,
 		if (parse_netns(arg, &env->netns, err, sizeof(err)))
 			argp_error(state, "%s", err);
 		break;
+	case '4':
+	case '6':
+		if (env->family && env->family != (key == '4' ? AF_INET : AF_INET6))
+			argp_error(state, "-4 and -6 exclude each other");
+		env->family = key == '4' ? AF_INET : AF_INET6;
+		break;
 	case 'u':
 		if (parse_uid(arg, &env->uid, err, sizeof(err)))
 			argp_error(state, "%s", err);
@@ -137,20 +145,52 @@ bool tool_prepare(const char *tool, const struct tool_env *env)
 	return true;
 }
 
+static struct ring_buffer *tool_events;
+
+void tool_poll_while_waiting(struct ring_buffer *rb)
+{
+	tool_events = rb;
+}
+
+static long long tool_mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * @s seconds, or until the signal (sleep() returns at once on it: no
+ * pause() race); handing tool_events' records to their callback meanwhile.
+ */
+static void tool_sleep(unsigned int s)
+{
+	long long end = tool_mono_ms() + s * 1000LL, left;
+
+	if (!tool_events) {
+		sleep(s);
+		return;
+	}
+	while (!tool_exiting && (left = end - tool_mono_ms()) > 0)
+		ring_buffer__poll(tool_events, left < 100 ? (int)left : 100);
+	/* What came before the report. */
+	ring_buffer__consume(tool_events);
+}
+
 bool tool_wait(const struct tool_env *env, unsigned int reports)
 {
 	if (!env->interval) {
-		/* sleep() returns at once on the signal; no pause() race. */
 		while (!tool_exiting)
-			sleep(1);
+			tool_sleep(1);
 		return false;
 	}
 	if (env->count && reports + 1 >= env->count) {
 		/* The last one: still wait its interval, or Ctrl-C. */
-		sleep(env->interval);
+		tool_sleep(env->interval);
 		return false;
 	}
-	sleep(env->interval);
+	tool_sleep(env->interval);
 	return !tool_exiting;
 }
 
@@ -231,6 +271,46 @@ int tool_attach(const char *tool, const struct bpf_object_skeleton *s,
 		report_bpf_failure(tool, what, err);
 	}
 	return err;
+}
+
+int tool_fill_ports(const char *tool, int map_fd, const uint16_t *ports, size_t n,
+		    const char *what)
+{
+	char failed[64];
+	__u8 one = 1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (bpf_map_update_elem(map_fd, &ports[i], &one, BPF_ANY)) {
+			int err = -errno;
+
+			snprintf(failed, sizeof(failed), "set the %s ports", what);
+			report_bpf_failure(tool, failed, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
+int tool_poll_events(const char *tool, struct ring_buffer *rb)
+{
+	int err = 0;
+
+	while (!tool_exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err == -EINTR) {
+			err = 0;
+			continue;
+		}
+		if (err < 0) {
+			fprintf(stderr, "%s: polling the ring buffer: %s\n", tool, strerror(-err));
+			return err;
+		}
+		err = 0;
+	}
+	/* Whatever arrived before Ctrl-C. */
+	ring_buffer__consume(rb);
+	return 0;
 }
 
 int tool_run(const struct tool_env *env, int (*report)(void *ctx), void *ctx)

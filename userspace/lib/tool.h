@@ -10,6 +10,7 @@
 #include <argp.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -35,6 +36,7 @@ struct tool_env {
 	unsigned int netns;	/* --netns: network namespace inode; 0: any */
 	bool filter_uid;	/* -u */
 	unsigned int uid;
+	unsigned short family;	/* -4, -6 (TOOL_OPT_FAMILY): AF_INET, AF_INET6; 0: any */
 	/* -i IFACE of the per-device tools (TOOL_OPT_IFACE). */
 	const char *iface;
 };
@@ -53,6 +55,9 @@ enum {
 	  "Trace tasks in this network namespace only: a path (/run/netns/NAME, /proc/PID/ns/net) or its inode number", 0 }
 #define TOOL_OPT_UID \
 	{ "uid", 'u', "UID", 0, "Trace this user's tasks only (a number or a name)", 0 }
+#define TOOL_OPT_FAMILY \
+	{ "ipv4", '4', NULL, 0, "IPv4 only", 0 }, \
+	{ "ipv6", '6', NULL, 0, "IPv6 only", 0 }
 #define TOOL_OPT_IFACE \
 	{ "interface", 'i', "IFACE", 0, "Only packets of this network interface", 0 }
 
@@ -66,6 +71,7 @@ enum {
 	(rodata)->targ_netns = (env)->netns;			\
 	(rodata)->filter_uid = (env)->filter_uid;		\
 	(rodata)->targ_uid = (env)->uid;			\
+	(rodata)->targ_family = (env)->family;			\
 } while (0)
 
 /* argp's args_doc of a tool that takes the interval positionals. */
@@ -85,7 +91,8 @@ enum {
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 }
 
 /*
- * Handle -p, -T, -j, -v, -h and the [interval [count]] positionals for
+ * Handle -p, -T, -j, -v, -h, the filters (-u, -4/-6, -i, --cgroup,
+ * --netns), -t/-s/-r and the [interval [count]] positionals for
  * @env; ARGP_ERR_UNKNOWN for anything else.  Bad values are usage errors
  * (exit 2, argp_err_exit_status).
  */
@@ -142,6 +149,28 @@ int tool_load_attach(const struct tool_env *env, const char *tool,
 /* Attach the loaded skeleton @s's programs, reporting a failure. */
 int tool_attach(const char *tool, const struct bpf_object_skeleton *s,
 		const char *attach_what);
+
+/*
+ * Set the @n ports of a filter map (u16 keys, u8 values) before attach;
+ * @what names the option in a failure.  0 or a negative errno.
+ */
+int tool_fill_ports(const char *tool, int map_fd, const uint16_t *ports, size_t n,
+		    const char *what);
+
+struct ring_buffer;
+
+/*
+ * The event loop of the tools that print events as they come: poll @rb
+ * until Ctrl-C, then take what is still in it.  0 or a negative errno
+ * (reported).
+ */
+int tool_poll_events(const char *tool, struct ring_buffer *rb);
+
+/*
+ * A tool that both reports and prints events as they come: tool_wait()
+ * (and so tool_run()) polls @rb while it waits.
+ */
+void tool_poll_while_waiting(struct ring_buffer *rb);
 
 /*
  * The report loop: wait (tool_wait()), call @report, until the last report

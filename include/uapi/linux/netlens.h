@@ -224,6 +224,7 @@ enum {
 	NETLENS_A_SCAN_DURATION_US,	/* u64: done: start to done */
 	NETLENS_A_SCAN_CHANNELS_VISITED,	/* u32: done */
 	NETLENS_A_SCAN_ABORTED,		/* u8: done: 1 aborted, 0 completed */
+	NETLENS_A_SCAN_FREQ_OFFSET,	/* u32: channel: kHz above FREQ (S1G: 0 or 500) */
 
 	__NETLENS_A_SCAN_MAX,
 	NETLENS_A_SCAN_MAX = (__NETLENS_A_SCAN_MAX - 1)

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TCP events the kernel has no tracepoint for, each a netlens tracepoint
+ * whose hooks (netlens_hooks.c) are armed only while it has consumers:
+ *
+ *   tcp_syn_recv     a listener makes the child of a completed handshake
+ *                    (tcp_v4_syn_recv_sock, tcp_v6_syn_recv_sock): its
+ *                    accept backlog against the limit, tcpsynbl's measure;
+ *   tcp_loss_probe   a tail loss probe goes out (tcp_send_loss_probe),
+ *                    tcpretrans -l.
+ *
+ * One hook set per event, so that enabling one arms only its own hooks:
+ * a new event is a table of hooks, a handler and an entry in tcp_events[].
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/if_ether.h>
+#include <linux/skbuff.h>
+#include <net/sock.h>
+
+#include "netlens.h"
+#include "netlens_compat.h"
+#include "netlens_hooks.h"
+#include "netlens-events.h"
+
+/* tcp_v4_syn_recv_sock(sk, skb, req, dst, req_unhash, own_req) */
+static void netlens_on_syn_recv_sock(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	const struct sock *sk = (const struct sock *)netlens_ftrace_arg(fregs, 0);
+
+	trace_tcp_syn_recv(sk, READ_ONCE(sk->sk_ack_backlog),
+			   READ_ONCE(sk->sk_max_ack_backlog));
+}
+
+/* The IPv6 one hands IPv4-mapped handshakes to the IPv4 one: counted there. */
+static void netlens_on_syn_recv_sock6(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	const struct sk_buff *skb = (const struct sk_buff *)netlens_ftrace_arg(fregs, 1);
+
+	if (skb->protocol != htons(ETH_P_IP))
+		netlens_on_syn_recv_sock(parent_ip, fregs);
+}
+
+static void netlens_on_send_loss_probe(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	trace_tcp_loss_probe((const struct sock *)netlens_ftrace_arg(fregs, 0));
+}
+
+static const struct netlens_hook syn_recv_hooks[] = {
+	{ "tcp_v4_syn_recv_sock", .entry = netlens_on_syn_recv_sock, .instead_of = -1 },
+	/* A kernel without IPv6 has none. */
+	{ "tcp_v6_syn_recv_sock", .entry = netlens_on_syn_recv_sock6,
+	  .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
+};
+
+static const struct netlens_hook loss_probe_hooks[] = {
+	{ "tcp_send_loss_probe", .entry = netlens_on_send_loss_probe, .instead_of = -1 },
+};
+
+enum netlens_tcp_event {
+	TCP_EVENT_SYN_RECV,
+	TCP_EVENT_LOSS_PROBE,
+	TCP_EVENT_COUNT
+};
+
+static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT] = {
+	[TCP_EVENT_SYN_RECV] = { .name = "tcp_syn_recv", .hooks = syn_recv_hooks,
+				 .nr_hooks = ARRAY_SIZE(syn_recv_hooks) },
+	[TCP_EVENT_LOSS_PROBE] = { .name = "tcp_loss_probe", .hooks = loss_probe_hooks,
+				   .nr_hooks = ARRAY_SIZE(loss_probe_hooks) },
+};
+
+/* The tracepoints' regfunc and unregfunc: under tracepoints_mutex. */
+int netlens_tcp_syn_recv_reg(void)
+{
+	return netlens_hooks_get(&tcp_events[TCP_EVENT_SYN_RECV]);
+}
+
+void netlens_tcp_syn_recv_unreg(void)
+{
+	netlens_hooks_put(&tcp_events[TCP_EVENT_SYN_RECV]);
+}
+
+int netlens_tcp_loss_probe_reg(void)
+{
+	return netlens_hooks_get(&tcp_events[TCP_EVENT_LOSS_PROBE]);
+}
+
+void netlens_tcp_loss_probe_unreg(void)
+{
+	netlens_hooks_put(&tcp_events[TCP_EVENT_LOSS_PROBE]);
+}
+
+void netlens_tcp_init(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < TCP_EVENT_COUNT; i++)
+		netlens_hooks_init(&tcp_events[i]);
+}
+
+void netlens_tcp_exit(void)
+{
+	unsigned int i;
+
+	/* As the skb hooks: a later unreg from the trace core is ignored. */
+	for (i = 0; i < TCP_EVENT_COUNT; i++)
+		netlens_hooks_stop(&tcp_events[i]);
+}

@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TCP tools on the running kernel: each test runs known TCP sessions
+ * (tcplife: "nl-client" connects from one loopback address to a listener
+ * of "nl-server" on another, with exact byte counts and hold times;
+ * tcpsynbl: handshakes into a listener of a known backlog; tcpretrans: a
+ * transfer over a lossy loopback of a namespace of its own) and checks
+ * what the tool says of them against the kernel's own counters.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "../test_helpers.h"
+
+#define READY_MS	60000	/* loading under TCG can take a while */
+#define STOP_MS		30000
+
+/* Sequence space, as tcp_sock counts it: the SYN and FIN take a byte each. */
+#define UP_BYTES	100000	/* client to server */
+#define DOWN_BYTES	5000	/* server to client */
+#define HOLD_MS		300	/* the client keeps the session this long */
+
+struct session {
+	int family;
+	char client_addr[INET6_ADDRSTRLEN], server_addr[INET6_ADDRSTRLEN];
+	pid_t client, server;
+	int cport, sport;
+	int gate[2];		/* both children wait until it closes */
+	int report[2];		/* the client's port, once connected */
+};
+
+static socklen_t sockaddr_of(int family, const char *addr, int port,
+			     struct sockaddr_storage *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)ss;
+
+		sin->sin_family = AF_INET;
+		sin->sin_port = htons(port);
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		return sizeof(*sin);
+	}
+	struct sockaddr_in6 *sin6 = (void *)ss;
+
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+	return sizeof(*sin6);
+}
+
+static int port_of(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	if (getsockname(fd, (void *)&ss, &len))
+		return -1;
+	return ntohs(ss.ss_family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port :
+					       ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+static void wait_gate(const int gate[2])
+{
+	char c;
+
+	close(gate[1]);
+	while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+		;
+}
+
+static int xfer(int fd, int bytes, bool send_it)
+{
+	char buf[16384];
+	int done = 0, n;
+
+	memset(buf, 'n', sizeof(buf));
+	while (done < bytes) {
+		n = bytes - done < (int)sizeof(buf) ? bytes - done : (int)sizeof(buf);
+		n = send_it ? write(fd, buf, n) : read(fd, buf, n);
+		if (n <= 0)
+			return -1;
+		done += n;
+	}
+	return 0;
+}
+
+/* Reads DOWN after UP, waits for the client's FIN, closes: LAST_ACK. */
+static void server_child(struct session *s, int lfd)
+{
+	char c;
+	int fd;
+
+	prctl(PR_SET_NAME, "nl-server");
+	close(s->report[0]);
+	close(s->report[1]);
+	wait_gate(s->gate);
+	fd = accept(lfd, NULL, NULL);
+	if (fd < 0 || xfer(fd, UP_BYTES, false) || xfer(fd, DOWN_BYTES, true))
+		_exit(1);
+	if (read(fd, &c, 1) != 0)
+		_exit(2);
+	close(fd);
+	_exit(0);
+}
+
+/* Connects (SYN_SENT), sends UP, reads DOWN, holds, closes first. */
+static void client_child(struct session *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, port;
+
+	prctl(PR_SET_NAME, "nl-client");
+	close(s->report[0]);
+	wait_gate(s->gate);
+	fd = socket(s->family, SOCK_STREAM, 0);
+	len = sockaddr_of(s->family, s->client_addr, 0, &ss);
+	if (fd < 0 || bind(fd, (void *)&ss, len))
+		_exit(1);
+	len = sockaddr_of(s->family, s->server_addr, s->sport, &ss);
+	if (connect(fd, (void *)&ss, len))
+		_exit(2);
+	port = port_of(fd);
+	if (write(s->report[1], &port, sizeof(port)) != sizeof(port))
+		_exit(3);
+	if (xfer(fd, UP_BYTES, true) || xfer(fd, DOWN_BYTES, false))
+		_exit(4);
+	usleep(HOLD_MS * 1000);
+	close(fd);
+	_exit(0);
+}
+
+/*
+ * The listener and both children, held at the gate: the server's port and
+ * both PIDs are known before the tool starts.  0 or -1.
+ */
+static int session_prepare(struct session *s, int family)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int lfd;
+
+	memset(s, 0, sizeof(*s));
+	s->family = family;
+	snprintf(s->client_addr, sizeof(s->client_addr), family == AF_INET ? "127.0.0.1" : "::1");
+	snprintf(s->server_addr, sizeof(s->server_addr), family == AF_INET ? "127.0.0.2" : "::1");
+	/* Close-on-exec: the tool started next must not hold the gate open. */
+	if (pipe2(s->gate, O_CLOEXEC) || pipe2(s->report, O_CLOEXEC))
+		return -1;
+	lfd = socket(family, SOCK_STREAM, 0);
+	len = sockaddr_of(family, s->server_addr, 0, &ss);
+	if (lfd < 0 || bind(lfd, (void *)&ss, len) || listen(lfd, 4))
+		return -1;
+	s->sport = port_of(lfd);
+	s->server = fork();
+	if (s->server == 0)
+		server_child(s, lfd);
+	close(lfd);
+	s->client = fork();
+	if (s->client == 0)
+		client_child(s);
+	close(s->gate[0]);
+	close(s->report[1]);
+	return s->server > 0 && s->client > 0 ? 0 : -1;
+}
+
+/* Open the gate; 0 once both children ended well (their status logged). */
+static int session_run(struct session *s)
+{
+	int st_c = -1, st_s = -1;
+
+	close(s->gate[1]);
+	if (read(s->report[0], &s->cport, sizeof(s->cport)) != sizeof(s->cport))
+		s->cport = -1;
+	close(s->report[0]);
+	waitpid(s->client, &st_c, 0);
+	waitpid(s->server, &st_s, 0);
+	if (st_c || st_s)
+		fprintf(stderr, "# client status %d, server status %d\n", st_c, st_s);
+	return st_c || st_s ? -1 : 0;
+}
+
+static bool have_ipv6_loopback(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(AF_INET6, "::1", 0, &ss);
+	int fd = socket(AF_INET6, SOCK_STREAM, 0);
+	bool ok = fd >= 0 && !bind(fd, (void *)&ss, len);
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+/* $BUILD/bin/@tool @args... in the background, once @ready is printed. */
+static int tool_start(struct bg_tool *t, const char *tool, const char *const args[],
+		      const char *ready)
+{
+	char bin[512], *argv[16];
+	int n = 0;
+
+	argv[n++] = (char *)tool_path(tool, bin, sizeof(bin));
+	while (*args && n < 15)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	if (!bg_tool_start(t, argv, ready, READY_MS))
+		return 0;
+	fprintf(stderr, "# %s did not print '%s':\n%s\n", tool, ready, t->out);
+	if (t->pid > 0)
+		bg_tool_stop(t, SIGKILL, STOP_MS);
+	return -1;
+}
+
+/* One session traced by @tool @args: the tool's whole output in @t. */
+static void traced_session(struct __test_metadata *_metadata, struct bg_tool *t,
+			   struct session *s, int family, const char *tool,
+			   const char *const args[], const char *ready, int lines)
+{
+	ASSERT_EQ(0, session_prepare(s, family));
+	ASSERT_EQ(0, tool_start(t, tool, args, ready));
+	ASSERT_EQ(0, session_run(s));
+	/* Both ends reach TCP_CLOSE before the children are reaped. */
+	for (int i = 0; i < 50 && count_lines_affix(t->out, "", "") < lines; i++)
+		bg_tool_read(t, 100, NULL);
+	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, STOP_MS)) TH_LOG("%s", t->out);
+}
+
+/* The JSON line of @t's output that has @needle; NULL if none. */
+static const char *json_line_with(const char *out, const char *needle, char *buf, size_t len)
+{
+	const char *p = strstr(out, needle), *bol, *eol;
+
+	if (!p)
+		return NULL;
+	for (bol = p; bol > out && bol[-1] != '\n'; bol--)
+		;
+	eol = strchr(p, '\n');
+	snprintf(buf, len, "%.*s", (int)(eol ? eol - bol : (long)strlen(bol)), bol);
+	return buf;
+}
+
+static long long json_num(const char *line, const char *key)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	p = strstr(line, k);
+	return p ? strtoll(p + strlen(k), NULL, 10) : -1;
+}
+
+FIXTURE(tcplife) {
+	struct session s;
+	struct bg_tool t;
+};
+
+FIXTURE_SETUP(tcplife)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+}
+
+FIXTURE_TEARDOWN(tcplife)
+{
+}
+
+/*
+ * Each end of the session is one event: the client's opened by connect
+ * (active), bytes as tcp_sock counts them (data, plus the SYN and FIN it
+ * sent and had acked; data plus the peer's FIN received), its lifespan at
+ * least the hold.
+ */
+TEST_F_TIMEOUT(tcplife, json_session_fields, 180)
+{
+	const char *args[] = { "-j", NULL };
+	char want[256], buf[1024];
+	const char *c, *sv;
+	long long span;
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcplife", args, "Tracing", 2);
+	snprintf(want, sizeof(want), "\"lport\":%d,", self->s.cport);
+	c = json_line_with(self->t.out, want, buf, sizeof(buf));
+	ASSERT_NE(NULL, c) TH_LOG("no session of client port %d:\n%s", self->s.cport, self->t.out);
+	snprintf(want, sizeof(want), "\"event\":\"session\",\"pid\":%d,\"comm\":\"nl-client\","
+		 "\"family\":2,\"family_name\":\"AF_INET\",\"laddr\":\"127.0.0.1\",\"lport\":%d,"
+		 "\"raddr\":\"127.0.0.2\",\"rport\":%d,\"tx_bytes\":%d,\"rx_bytes\":%d,",
+		 self->s.client, self->s.cport, self->s.sport, UP_BYTES + 2, DOWN_BYTES + 1);
+	EXPECT_NE(NULL, strstr(c, want)) TH_LOG("%s\nnot in\n%s", want, c);
+	EXPECT_NE(NULL, strstr(c, "\"active\":true}")) TH_LOG("%s", c);
+	span = json_num(c, "span_us");
+	EXPECT_LE(HOLD_MS * 1000LL, span) TH_LOG("%s", c);
+	EXPECT_GT(30 * 1000000LL, span) TH_LOG("%s", c);
+
+	snprintf(want, sizeof(want), "\"lport\":%d,", self->s.sport);
+	sv = json_line_with(self->t.out, want, buf, sizeof(buf));
+	ASSERT_NE(NULL, sv) TH_LOG("no session of server port %d:\n%s", self->s.sport, self->t.out);
+	/* The server closed after the peer (LAST_ACK): it is the task named. */
+	snprintf(want, sizeof(want), "\"pid\":%d,\"comm\":\"nl-server\","
+		 "\"family\":2,\"family_name\":\"AF_INET\",\"laddr\":\"127.0.0.2\",\"lport\":%d,"
+		 "\"raddr\":\"127.0.0.1\",\"rport\":%d,\"tx_bytes\":%d,\"rx_bytes\":%d,",
+		 self->s.server, self->s.sport, self->s.cport, DOWN_BYTES + 1, UP_BYTES + 1);
+	EXPECT_NE(NULL, strstr(sv, want)) TH_LOG("%s\nnot in\n%s", want, sv);
+	EXPECT_NE(NULL, strstr(sv, "\"active\":false}")) TH_LOG("%s", sv);
+	{
+		char why[4096];
+
+		EXPECT_EQ(0, json_schema_violations(self->t.out, why, sizeof(why))) TH_LOG("%s", why);
+	}
+	DUMP_ON_FAILURE(self->t);
+}
+
+/* The book's columns: PID COMM LADDR LPORT RADDR RPORT TX_KB RX_KB MS. */
+TEST_F_TIMEOUT(tcplife, text_columns, 180)
+{
+	const char *args[] = { NULL };
+	char want[256];
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcplife", args, "RX_KB", 3);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "PID     COMM       LADDR           LPORT "
+				       "RADDR           RPORT TX_KB RX_KB MS", ""));
+	snprintf(want, sizeof(want), "%-7d %-10s %-15s %-5d %-15s %-5d %5d %5d ", self->s.client,
+		 "nl-client", "127.0.0.1", self->s.cport, "127.0.0.2", self->s.sport,
+		 (UP_BYTES + 2) / 1024, (DOWN_BYTES + 1) / 1024);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, want, "")) TH_LOG("no line starting\n%s", want);
+	snprintf(want, sizeof(want), "%-7d %-10s %-15s %-5d %-15s %-5d %5d %5d ", self->s.server,
+		 "nl-server", "127.0.0.2", self->s.sport, "127.0.0.1", self->s.cport,
+		 (DOWN_BYTES + 1) / 1024, (UP_BYTES + 1) / 1024);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, want, "")) TH_LOG("no line starting\n%s", want);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/* -L: the server's end only; -D: the client's; -p: one process's. */
+TEST_F_TIMEOUT(tcplife, port_and_pid_filters, 300)
+{
+	char port[16], pid[16], want[64];
+	const char *args[] = { "-j", NULL, NULL, NULL };
+
+	for (int i = 0; i < 3; i++) {
+		ASSERT_EQ(0, session_prepare(&self->s, AF_INET));
+		snprintf(port, sizeof(port), "%d", self->s.sport);
+		snprintf(pid, sizeof(pid), "%d", self->s.client);
+		args[1] = i == 0 ? "-L" : i == 1 ? "-D" : "-p";
+		args[2] = i == 2 ? pid : port;
+		ASSERT_EQ(0, tool_start(&self->t, "tcplife", args, "Tracing"));
+		ASSERT_EQ(0, session_run(&self->s));
+		bg_tool_read(&self->t, 2000, "}\n");
+		ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS));
+		EXPECT_EQ(1, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s %s:\n%s",
+									args[1], args[2], self->t.out);
+		snprintf(want, sizeof(want), "\"comm\":\"%s\"", i == 0 ? "nl-server" : "nl-client");
+		EXPECT_NE(NULL, strstr(self->t.out, want)) TH_LOG("%s %s:\n%s", args[1], args[2],
+								  self->t.out);
+	}
+}
+
+/* -6 leaves IPv4 sessions out and shows IPv6 ones; -4 the reverse. */
+TEST_F_TIMEOUT(tcplife, family_filters, 300)
+{
+	const char *v6[] = { "-6", "-j", NULL }, *v4[] = { "-4", "-j", NULL };
+	char want[64];
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcplife", v6, "Tracing", 0);
+	EXPECT_EQ(0, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	if (!have_ipv6_loopback())
+		SKIP(return, "no IPv6 loopback address");
+	traced_session(_metadata, &self->t, &self->s, AF_INET6, "tcplife", v4, "Tracing", 0);
+	EXPECT_EQ(0, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	traced_session(_metadata, &self->t, &self->s, AF_INET6, "tcplife", v6, "Tracing", 2);
+	EXPECT_EQ(2, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), "\"family_name\":\"AF_INET6\",\"laddr\":\"::1\",\"lport\":%d,",
+		 self->s.cport);
+	EXPECT_NE(NULL, strstr(self->t.out, want)) TH_LOG("%s", self->t.out);
+}
+
+/*
+ * The exercise: the session as a DOT graph that graphviz reads, the
+ * endpoints as nodes and one edge from the client's address to the
+ * server's, labelled with ports, bytes and duration.
+ */
+TEST_F_TIMEOUT(tcplife, dot_graph_for_graphviz, 180)
+{
+	const char *args[] = { "-g", NULL };
+	char dot[256], plain[4096], want[256];
+	FILE *f;
+
+	if (!find_tool("dot", dot, sizeof(dot)))
+		SKIP(return, "graphviz is not installed (Debian: graphviz)");
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcplife", args, "Tracing", 1);
+	/* The banner went to stderr, into the same pipe: the graph starts after it. */
+	ASSERT_NE(NULL, strstr(self->t.out, "digraph tcplife {")) TH_LOG("%s", self->t.out);
+	f = fopen("/tmp/netlens_tcplife.dot", "w");
+	ASSERT_NE(NULL, f);
+	fputs(strstr(self->t.out, "digraph"), f);
+	fclose(f);
+	ASSERT_EQ(0, run_cmd(plain, sizeof(plain), "%s -Tplain /tmp/netlens_tcplife.dot 2>&1", dot))
+		TH_LOG("dot -Tplain: %s", plain);
+	EXPECT_EQ(2, count_lines_affix(plain, "node ", "")) TH_LOG("%s", plain);
+	EXPECT_EQ(1, count_lines_affix(plain, "node \"127.0.0.1\" ", "")) TH_LOG("%s", plain);
+	EXPECT_EQ(1, count_lines_affix(plain, "node \"127.0.0.2\" ", "")) TH_LOG("%s", plain);
+	/* Both ends closed here: one edge for the session, told by the client. */
+	EXPECT_EQ(1, count_lines_affix(plain, "edge ", "")) TH_LOG("%s", plain);
+	EXPECT_EQ(1, count_lines_affix(plain, "edge \"127.0.0.1\" \"127.0.0.2\" ", "")) TH_LOG("%s", plain);
+	snprintf(want, sizeof(want), "nl-client %d: %d -> %d\\n%d B sent, %d B received\\n",
+		 self->s.client, self->s.cport, self->s.sport, UP_BYTES + 2, DOWN_BYTES + 1);
+	EXPECT_NE(NULL, strstr(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(0, run_cmd(plain, sizeof(plain), "%s -Tsvg /tmp/netlens_tcplife.dot -o /tmp/netlens_tcplife.svg 2>&1",
+			     dot)) TH_LOG("dot -Tsvg: %s", plain);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/* ---- tcpsynbl ------------------------------------------------------------- */
+
+/* A TcpExt (or Tcp) counter of /proc/net/netstat (or snmp) of this namespace. */
+static long long net_counter(const char *file, const char *prefix, const char *name)
+{
+	char head[4096], vals[4096], *h, *v, *hs, *vs;
+	long long ret = -1;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return -1;
+	while (fgets(head, sizeof(head), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(head, prefix, strlen(prefix)))
+			continue;
+		h = strtok_r(head, " \n", &hs);
+		v = strtok_r(vals, " \n", &vs);
+		while ((h = strtok_r(NULL, " \n", &hs)) && (v = strtok_r(NULL, " \n", &vs)))
+			if (!strcmp(h, name))
+				ret = strtoll(v, NULL, 10);
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* A listener on 127.0.0.1 with @backlog; its port in *@port. */
+static int listen_backlog(int backlog, int *port, bool defer_accept)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(AF_INET, "127.0.0.1", 0, &ss);
+	int fd = socket(AF_INET, SOCK_STREAM, 0), secs = 30;
+
+	if (fd < 0 || bind(fd, (void *)&ss, len) ||
+	    (defer_accept && setsockopt(fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof(secs))) ||
+	    listen(fd, backlog))
+		return -1;
+	*port = port_of(fd);
+	return fd;
+}
+
+static int connect_to(int port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(AF_INET, "127.0.0.1", port, &ss);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (void *)&ss, len))
+		return -1;
+	return fd;
+}
+
+/*
+ * tcpsynbl @args started; 1 (with a SKIP reason in @why) when it says it
+ * cannot trace here, 0 when tracing, -1 otherwise.
+ */
+static int synbl_start(struct bg_tool *t, const char *const args[], char *why, size_t len)
+{
+	char bin[512], *argv[8];
+	int n = 0;
+
+	argv[n++] = (char *)tool_path("tcpsynbl", bin, sizeof(bin));
+	while (*args && n < 7)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	if (!bg_tool_start(t, argv, "Tracing SYN backlog size", READY_MS))
+		return 0;
+	if (bg_tool_stop(t, SIGKILL, STOP_MS) == 1 && strstr(t->out, "cannot trace handshakes: ")) {
+		snprintf(why, len, "%.*s", (int)len - 1, t->out);
+		return 1;
+	}
+	fprintf(stderr, "# tcpsynbl did not start:\n%s\n", t->out);
+	return -1;
+}
+
+FIXTURE(tcpsynbl) {
+	struct bg_tool t;
+	int fds[8];
+	int lfd;
+};
+
+FIXTURE_SETUP(tcpsynbl)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+	self->lfd = -1;
+	for (int i = 0; i < 8; i++)
+		self->fds[i] = -1;
+}
+
+FIXTURE_TEARDOWN(tcpsynbl)
+{
+	for (int i = 0; i < 8; i++)
+		if (self->fds[i] >= 0)
+			close(self->fds[i]);
+	if (self->lfd >= 0)
+		close(self->lfd);
+}
+
+/*
+ * Three handshakes into a listener of backlog 4 that accepts none: they
+ * find 0, 1 and 2 connections waiting, one in each log2 slot of limit 4.
+ */
+static void synbl_histogram(struct __test_metadata *_metadata, FIXTURE_DATA(tcpsynbl) *self,
+			    const char *force)
+{
+	const char *args[] = { "-j", NULL };
+	char why[2048];
+	int port, i, ret;
+
+	if (force)
+		setenv("NETLENS_FORCE_ATTACH", force, 1);
+	ret = synbl_start(&self->t, args, why, sizeof(why));
+	unsetenv("NETLENS_FORCE_ATTACH");
+	if (ret == 1)
+		SKIP(return, "%.900s", why);
+	ASSERT_EQ(0, ret);
+	self->lfd = listen_backlog(4, &port, false);
+	ASSERT_LE(0, self->lfd);
+	for (i = 0; i < 3; i++) {
+		self->fds[i] = connect_to(port);
+		ASSERT_LE(0, self->fds[i]);
+	}
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	json_strip_epoch(self->t.out);
+	EXPECT_EQ(1, count_lines(self->t.out, "{\"type\":\"hist\",\"name\":\"backlog\",\"unit\":\"value\","
+				 "\"kind\":\"log2\",\"backlog_max\":4,\"total\":3,\"buckets\":["
+				 "{\"low\":0,\"high\":0,\"count\":1},{\"low\":1,\"high\":1,\"count\":1},"
+				 "{\"low\":2,\"high\":3,\"count\":1}]}")) TH_LOG("%s", self->t.out);
+	/* The listener of backlog 4 drops nothing. */
+	EXPECT_EQ(NULL, strstr(self->t.out, "\"event\":\"drop\"")) TH_LOG("%s", self->t.out);
+}
+
+TEST_F_TIMEOUT(tcpsynbl, histogram_per_limit, 180)
+{
+	synbl_histogram(_metadata, self, NULL);
+}
+
+/* Without the module's tracepoint: the book's way, on the functions. */
+TEST_F_TIMEOUT(tcpsynbl, histogram_per_limit_fentry, 180)
+{
+	synbl_histogram(_metadata, self, "fentry");
+}
+
+TEST_F_TIMEOUT(tcpsynbl, histogram_per_limit_kprobe, 180)
+{
+	synbl_histogram(_metadata, self, "kprobe");
+}
+
+/*
+ * A listener of backlog 1 with TCP_DEFER_ACCEPT makes a child only when
+ * data comes: three clients' first bytes find 0, 1 and then 2 > 1
+ * waiting, and the third is dropped.  Its client resends (a tail loss
+ * probe comes after a few ms) until it resets: each drop a line, as many
+ * as the kernel's ListenOverflows counted over the same time.
+ */
+TEST_F_TIMEOUT(tcpsynbl, overflow_dropped_as_listen_overflows, 180)
+{
+	const char *args[] = { NULL };
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+	long long before, after;
+	char why[2048];
+	int port, i, ret;
+
+	ret = synbl_start(&self->t, args, why, sizeof(why));
+	if (ret == 1)
+		SKIP(return, "%.900s", why);
+	ASSERT_EQ(0, ret);
+	self->lfd = listen_backlog(1, &port, true);
+	ASSERT_LE(0, self->lfd);
+	for (i = 0; i < 3; i++) {
+		self->fds[i] = connect_to(port);
+		ASSERT_LE(0, self->fds[i]);
+	}
+	before = net_counter("/proc/net/netstat", "TcpExt:", "ListenOverflows");
+	ASSERT_LE(0, before);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(1, write(self->fds[i], "x", 1));
+	ASSERT_EQ(0, setsockopt(self->fds[2], SOL_SOCKET, SO_LINGER, &rst, sizeof(rst)));
+	close(self->fds[2]);
+	self->fds[2] = -1;
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	after = net_counter("/proc/net/netstat", "TcpExt:", "ListenOverflows");
+	EXPECT_LE(1, after - before);
+	EXPECT_EQ(after - before, count_lines_affix(self->t.out, "", " dropping a SYN."))
+		TH_LOG("%s", self->t.out);
+	/* The first two found 0 and 1 waiting, within the limit. */
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "         0 -> 0          : 1 ", ""))
+		TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "         1 -> 1          : 1 ", ""))
+		TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, count_lines(self->t.out, "backlog_max = 1")) TH_LOG("%s", self->t.out);
+}
+
+/* ---- tcpretrans ----------------------------------------------------------- */
+
+#define LOSSY_NS	"nl-lossy"
+#define LOSSY_BYTES	(400 * 1024)
+
+FIXTURE(tcpretrans) {
+	struct bg_tool t;
+	bool ns;
+};
+
+FIXTURE_SETUP(tcpretrans)
+{
+	char out[1024];
+
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+	run_cmd(NULL, 0, "ip netns del " LOSSY_NS " 2>/dev/null");
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip netns add " LOSSY_NS " 2>&1")) TH_LOG("%s", out);
+	self->ns = true;
+	/* One segment a packet, so that segments retransmitted equal events. */
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip -n " LOSSY_NS " link set lo mtu 1500 up 2>&1 && "
+			     "ip netns exec " LOSSY_NS " ethtool -K lo tso off gso off 2>&1"))
+		TH_LOG("%s", out);
+	if (run_cmd(out, sizeof(out), "tc -n " LOSSY_NS " qdisc add dev lo root netem loss 8%% 2>&1"))
+		SETUP_SKIP("no netem qdisc (sch_netem) here: %.900s", out);
+}
+
+FIXTURE_TEARDOWN(tcpretrans)
+{
+	if (self->ns)
+		run_cmd(NULL, 0, "ip netns del " LOSSY_NS " 2>/dev/null");
+}
+
+/* close() that resets: the socket is gone at once, nothing of it is resent. */
+static void abort_close(int fd)
+{
+	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
+
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &rst, sizeof(rst));
+	close(fd);
+}
+
+/*
+ * LOSSY_BYTES over the lossy loopback from a child in the namespace; the
+ * namespace's TcpRetransSegs and TCPLossProbes moved by *@retrans and
+ * *@probes.  The receiver acknowledges the end with a byte of its own
+ * (which acks all the data), and both ends then reset: once both are
+ * gone, nothing can be resent any more, and the counters are read.
+ * 0 or -1.
+ */
+static int lossy_transfer(long long *retrans, long long *probes)
+{
+	long long r[2] = { -1, -1 };
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		long long rs0, lp0, out[2];
+		int lfd, c, s, port, fd = open("/run/netns/" LOSSY_NS, O_RDONLY | O_CLOEXEC);
+		char done;
+
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			_exit(1);
+		rs0 = net_counter("/proc/net/snmp", "Tcp:", "RetransSegs");
+		lp0 = net_counter("/proc/net/netstat", "TcpExt:", "TCPLossProbes");
+		lfd = listen_backlog(4, &port, false);
+		c = connect_to(port);
+		s = accept(lfd, NULL, NULL);
+		if (lfd < 0 || c < 0 || s < 0)
+			_exit(2);
+		if (fork() == 0) {
+			struct pollfd pfd = { .fd = s, .events = POLLIN };
+
+			close(c);
+			if (xfer(s, LOSSY_BYTES, false) || write(s, "k", 1) != 1)
+				_exit(1);
+			/* The sender's reset, or 10 s. */
+			poll(&pfd, 1, 10000);
+			abort_close(s);
+			_exit(0);
+		}
+		close(s);
+		if (xfer(c, LOSSY_BYTES, true) || read(c, &done, 1) != 1)
+			_exit(3);
+		abort_close(c);
+		wait(NULL);
+		close(lfd);
+		out[0] = net_counter("/proc/net/snmp", "Tcp:", "RetransSegs") - rs0;
+		out[1] = net_counter("/proc/net/netstat", "TcpExt:", "TCPLossProbes") - lp0;
+		if (write(p[1], out, sizeof(out)) != sizeof(out))
+			_exit(4);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], r, sizeof(r)) != sizeof(r))
+		r[0] = -1;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	*retrans = r[0];
+	*probes = r[1];
+	return st == 0 && r[0] >= 0 ? 0 : -1;
+}
+
+static int retrans_start(struct bg_tool *t, const char *const more[])
+{
+	const char *args[8] = { "--netns", "/run/netns/" LOSSY_NS };
+	int n = 2;
+
+	while (*more && n < 7)
+		args[n++] = *more++;
+	args[n] = NULL;
+	return tool_start(t, "tcpretrans", args, "Tracing");
+}
+
+/* Lines of @out that have @needle. */
+static int count_lines_with(const char *out, const char *needle)
+{
+	const char *p, *eol, *hit;
+	int n = 0;
+
+	for (p = out; *p; p = eol + !!*eol) {
+		eol = p + strcspn(p, "\n");
+		hit = strstr(p, needle);
+		n += hit && hit < eol;
+	}
+	return n;
+}
+
+/* Sum of "@key":N over the JSON lines of @out that have @with. */
+static long long json_sum(const char *out, const char *with, const char *key)
+{
+	char k[64];
+	const char *p, *eol, *v;
+	long long sum = 0;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	for (p = out; *p; p = eol + !!*eol) {
+		eol = p + strcspn(p, "\n");
+		v = strstr(p, k);
+		if (*p == '{' && v && v < eol && strstr(p, with) && strstr(p, with) < eol)
+			sum += strtoll(v + strlen(k), NULL, 10);
+	}
+	return sum;
+}
+
+/*
+ * Every retransmit is one line, with the segments it resent: together as
+ * many as the namespace's TcpRetransSegs says.
+ */
+TEST_F_TIMEOUT(tcpretrans, lines_match_retrans_segs, 300)
+{
+	const char *args[] = { "-j", NULL };
+	long long retrans, probes;
+	int lines;
+
+	ASSERT_EQ(0, retrans_start(&self->t, args));
+	ASSERT_EQ(0, lossy_transfer(&retrans, &probes));
+	ASSERT_LT(0, retrans) TH_LOG("8%% loss and no retransmit?");
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	lines = count_lines_affix(self->t.out, "{\"type\":\"event\"", "}");
+	EXPECT_LT(0, lines);
+	EXPECT_EQ(retrans, json_sum(self->t.out, "\"event\":\"retransmit\"", "segs"))
+		TH_LOG("%s", self->t.out);
+	/* Both ends are on 127.0.0.1 of the namespace's own loopback. */
+	EXPECT_EQ(lines, count_lines_with(self->t.out, "\"laddr\":\"127.0.0.1\","))
+		TH_LOG("%s", self->t.out);
+	EXPECT_EQ(lines, count_lines_with(self->t.out, "\"raddr\":\"127.0.0.1\","))
+		TH_LOG("%s", self->t.out);
+	EXPECT_EQ(0, count_lines_affix(self->t.out, "", "\"event\":\"loss_probe\"")) TH_LOG("%s", self->t.out);
+}
+
+/* -c: the same, counted per session; -l adds the probes. */
+TEST_F_TIMEOUT(tcpretrans, counts_and_loss_probes, 300)
+{
+	const char *args[] = { "-c", "-l", "-j", NULL };
+	long long retrans, probes;
+
+	ASSERT_EQ(0, retrans_start(&self->t, args)) TH_LOG("%s", self->t.out);
+	ASSERT_EQ(0, lossy_transfer(&retrans, &probes));
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(retrans, json_sum(self->t.out, "\"event\":\"retransmit\"", "segs"))
+		TH_LOG("%s", self->t.out);
+	/* Each probe sent was a call; a call may find nothing to probe. */
+	EXPECT_LE(probes, json_sum(self->t.out, "\"event\":\"loss_probe\"", "count"))
+		TH_LOG("TCPLossProbes %lld:\n%s", probes, self->t.out);
+}
+
+TEST_HARNESS_MAIN
