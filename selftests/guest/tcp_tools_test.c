@@ -612,7 +612,7 @@ TEST_F_TIMEOUT(tcpsynbl, overflow_dropped_as_listen_overflows, 180)
 /* ---- tcpretrans ----------------------------------------------------------- */
 
 #define LOSSY_NS	"nl-lossy"
-#define LOSSY_BYTES	(400 * 1024)
+#define LOSSY_BYTES	(256 * 1024)
 
 FIXTURE(tcpretrans) {
 	struct bg_tool t;
@@ -671,6 +671,7 @@ static int lossy_transfer(long long *retrans, long long *probes)
 	if (pid == 0) {
 		long long rs0, lp0, out[2];
 		int lfd, c, s, port, fd = open("/run/netns/" LOSSY_NS, O_RDONLY | O_CLOEXEC);
+		int rcvbuf = 8192;
 		char done;
 
 		if (fd < 0 || setns(fd, CLONE_NEWNET))
@@ -678,9 +679,15 @@ static int lossy_transfer(long long *retrans, long long *probes)
 		rs0 = net_counter("/proc/net/snmp", "Tcp:", "RetransSegs");
 		lp0 = net_counter("/proc/net/netstat", "TcpExt:", "TCPLossProbes");
 		lfd = listen_backlog(4, &port, false);
+		/*
+		 * A small receive window: the sender's skbs stay a few
+		 * segments each, so that losses are many and certain.
+		 */
+		if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)))
+			_exit(2);
 		c = connect_to(port);
 		s = accept(lfd, NULL, NULL);
-		if (lfd < 0 || c < 0 || s < 0)
+		if (c < 0 || s < 0)
 			_exit(2);
 		if (fork() == 0) {
 			struct pollfd pfd = { .fd = s, .events = POLLIN };
