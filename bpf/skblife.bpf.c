@@ -12,28 +12,41 @@
 #include "skb_cache.bpf.h"
 #include "netlens_kfuncs.h"
 #include "comm.bpf.h"
+#include "sock_common.h"	/* the task filters: -p (targ_tgid), --cgroup, --netns */
 
 /* Set before load. */
-const volatile pid_t targ_tgid = 0;	/* allocating process, 0: all */
 const volatile __u64 unit_div = 1;	/* 1 ns, 1000 us, 1000000 ms */
 const volatile bool filter_comm = false;	/* -c: allocating task's comm */
 const volatile char targ_comm[16] = {};
 const volatile __u64 min_age_ns = 0;	/* -L: stream lifetimes this long */
+/* -c, --cgroup, --netns: decided at skb_alloc, in the allocating task. */
+const volatile bool filter_at_alloc = false;
 
 /* -L: lifetimes netlens_record_emit() did not take (ring full). */
 __u64 records_not_emitted = 0;
 
-/* -c only: skbs allocated by a task named targ_comm (the cost of -c). */
+/* Those filters only: the skbs their allocating task passed (their cost). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 65536);
 	__type(key, __u64);
 	__type(value, __u8);
-} comm_skbs SEC(".maps");
+} selected_skbs SEC(".maps");
 
-static __always_inline bool comm_matches(void)
+/* The current task (the allocating one, at allocation) passes -c, --cgroup, --netns. */
+static __always_inline bool allocator_selected(void)
 {
-	return current_comm_is(targ_comm);
+	if (filter_comm && !current_comm_is(targ_comm))
+		return false;
+	if (filter_cgroup && bpf_current_task_under_cgroup(&cgroup_map, 0) != 1)
+		return false;
+	if (targ_netns) {
+		struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+
+		if (BPF_CORE_READ(task, nsproxy, net_ns, ns.inum) != targ_netns)
+			return false;
+	}
+	return true;
 }
 
 /* Per allocation path: NETLENS_HIST_SLOTS log2 slots. */
@@ -50,7 +63,7 @@ static __always_inline int record_lifetime(__u64 age_ns, pid_t alloc_pid,
 	__u32 key, slot;
 	__u64 *count;
 
-	if (targ_tgid && alloc_pid != targ_tgid)
+	if (targ_tgid && (__u32)alloc_pid != targ_tgid)
 		return 0;
 	if (alloc_path >= NETLENS_SKB_ALLOC_PATHS)
 		alloc_path = NETLENS_SKB_ALLOC_OTHER;
@@ -71,7 +84,7 @@ static __always_inline int emit_lifetime(__u64 age_ns, unsigned int truesize,
 {
 	struct netlens_record_skb_lifetime rec = {};
 
-	if (age_ns < min_age_ns || (targ_tgid && alloc_pid != targ_tgid))
+	if (age_ns < min_age_ns || (targ_tgid && (__u32)alloc_pid != targ_tgid))
 		return 0;
 	rec.age_ns = age_ns;
 	rec.free_caller = caller;
@@ -107,7 +120,7 @@ static __always_inline int fallback_alloc(unsigned long call_site, const void *p
 	struct birth b;
 	__u64 key = (__u64)ptr;
 
-	if (!ptr || !is_skb_object(s, call_site) || (filter_comm && !comm_matches()))
+	if (!ptr || !is_skb_object(s, call_site) || (filter_at_alloc && !allocator_selected()))
 		return 0;
 	b.ts = bpf_ktime_get_ns();
 	b.pid = bpf_get_current_pid_tgid() >> 32;
@@ -147,9 +160,9 @@ int BPF_PROG(skb_alloc, const struct sk_buff *skb, unsigned int size,
 	__u64 key = (__u64)skb;
 	__u8 one = 1;
 
-	/* Attached only with -c. */
-	if (comm_matches())
-		bpf_map_update_elem(&comm_skbs, &key, &one, BPF_ANY);
+	/* Attached only with filter_at_alloc. */
+	if (allocator_selected())
+		bpf_map_update_elem(&selected_skbs, &key, &one, BPF_ANY);
 	return 0;
 }
 
@@ -160,10 +173,10 @@ int BPF_PROG(skb_free, const struct sk_buff *skb, __u64 age_ns,
 {
 	__u64 key = (__u64)skb;
 
-	if (filter_comm) {
-		if (!bpf_map_lookup_elem(&comm_skbs, &key))
+	if (filter_at_alloc) {
+		if (!bpf_map_lookup_elem(&selected_skbs, &key))
 			return 0;
-		bpf_map_delete_elem(&comm_skbs, &key);
+		bpf_map_delete_elem(&selected_skbs, &key);
 		/* Allocated in softirq: the current task was not the allocator. */
 		if (!alloc_pid)
 			return 0;

@@ -64,9 +64,10 @@ static const char doc[] =
 "skb's age: every allocation path is seen (slab, per-CPU NAPI cache,\n"
 "fast-clone twins) at a fraction of the cost of the book's kprobes on\n"
 "kmem_cache_alloc/kmem_cache_free.  -p filters on the process that\n"
-"allocated the skb, -c on its name (skbs allocated in softirq context\n"
-"have neither); -c also hooks skb_alloc and keeps a hash of the skbs it\n"
-"selects, so it costs more than -p.\n"
+"allocated the skb, -c on its name, --cgroup and --netns on its cgroup\n"
+"and network namespace (skbs allocated in softirq context have none of\n"
+"them); -c, --cgroup and --netns also hook skb_alloc and keep a hash of\n"
+"the skbs they select, so they cost more than -p.\n"
 "\n"
 "Without netlens.ko (or with -F) it falls back to pure BPF on the\n"
 "kmem:kmem_cache_alloc/free raw tracepoints, filtered to the skbuff caches\n"
@@ -86,6 +87,7 @@ static const char doc[] =
 "    skblife -O           # one histogram per allocation path\n"
 "    skblife -p 181       # skbs allocated by PID 181\n"
 "    skblife -c nginx     # skbs allocated by tasks named nginx\n"
+"    skblife --netns /run/netns/blue   # by tasks of one network namespace\n"
 "    skblife -L 10ms      # each skb that lived 10 ms or longer\n"
 "    skblife -F           # pure-BPF fallback, for comparison\n"
 "    skblife -j           # JSON lines\n";
@@ -98,6 +100,7 @@ static const struct argp_option opts[] = {
 	{ "comm", 'c', "COMM", 0, "Only skbs allocated by tasks named COMM", 0 },
 	{ "longer", 'L', "AGE", 0, "Print each skb that lived AGE or longer (10ms, 500us; bare: the histogram unit)", 0 },
 	TOOL_OPT_PID,
+	TOOL_OPT_CONTAINER,
 	TOOL_OPT_COMMON,
 	{},
 };
@@ -400,6 +403,7 @@ int main(int argc, char **argv)
 	struct skblife_bpf *skel = NULL;
 	unsigned int reports = 0;
 	int err, ncpus, rec_fd = -1;
+	bool at_alloc;
 
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
@@ -453,7 +457,7 @@ int main(int argc, char **argv)
 		report_bpf_failure("skblife", "open the BPF object", -errno);
 		return 1;
 	}
-	skel->rodata->targ_tgid = env.pid;
+	TOOL_SET_FILTERS(skel->rodata, &env);
 	skel->rodata->unit_div = opt.div;
 	skel->rodata->min_age_ns = opt.min_age_ns;
 	if (opt.comm) {
@@ -461,15 +465,16 @@ int main(int argc, char **argv)
 		strncpy((char *)skel->rodata->targ_comm, opt.comm,
 			sizeof(skel->rodata->targ_comm) - 1);
 	}
+	at_alloc = opt.comm || env.cgroup_fd > 0 || env.netns;
+	skel->rodata->filter_at_alloc = at_alloc;
 	bpf_program__set_autoload(skel->progs.skb_free, !opt.fallback);
-	bpf_program__set_autoload(skel->progs.skb_alloc, !opt.fallback && opt.comm);
+	bpf_program__set_autoload(skel->progs.skb_alloc, !opt.fallback && at_alloc);
 	bpf_program__set_autoload(skel->progs.kmem_cache_alloc, opt.fallback);
 	bpf_program__set_autoload(skel->progs.kmem_cache_free, opt.fallback);
-	err = skblife_bpf__load(skel);
-	if (err) {
-		report_bpf_failure("skblife", "load the BPF program", err);
+	/* Loaded, and the --cgroup set; attached below, once timed. */
+	err = tool_load_attach(&env, "skblife", skel->skeleton, NULL);
+	if (err)
 		goto cleanup;
-	}
 	attached_ns = monotonic_ns();
 	err = skblife_bpf__attach(skel);
 	if (err) {

@@ -26,6 +26,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <net/if.h>
@@ -735,6 +736,111 @@ TEST(skblife_comm_filter)
 	EXPECT_EQ(0, strtoull(p + 8, NULL, 10));
 	free(t);
 	free(u);
+}
+
+/*
+ * UDP_COUNT datagrams over loopback from a child in network namespace
+ * @netns (a fresh one with lo up; NULL: ours) and cgroup @cgroup (NULL:
+ * ours), once @gate closes.  Its pid.
+ */
+static pid_t udp_child(const char *netns, const char *cgroup, const int gate[2])
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(UDP_PORT) };
+		char path[256], buf[64] = { 0 }, c;
+		int fd, u, r, i;
+
+		close(gate[1]);
+		if (cgroup) {
+			snprintf(path, sizeof(path), "%s/cgroup.procs", cgroup);
+			if (write_text_file(path, "0"))
+				_exit(1);
+		}
+		if (netns) {
+			snprintf(path, sizeof(path), "/run/netns/%s", netns);
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd < 0 || setns(fd, CLONE_NEWNET) || run_cmd(NULL, 0, "ip link set lo up"))
+				_exit(2);
+		}
+		while (read(gate[0], &c, 1) < 0 && errno == EINTR)
+			;
+		inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+		r = socket(AF_INET, SOCK_DGRAM, 0);
+		u = socket(AF_INET, SOCK_DGRAM, 0);
+		if (r < 0 || u < 0 || bind(r, (void *)&a, sizeof(a)))
+			_exit(3);
+		for (i = 0; i < UDP_COUNT; i++)
+			if (sendto(u, buf, 64, 0, (void *)&a, sizeof(a)) != 64 ||
+			    recv(r, buf, sizeof(buf), 0) != 64)
+				_exit(4);
+		_exit(0);
+	}
+	return pid;
+}
+
+static unsigned long long hist_total(const char *out)
+{
+	const char *p = strstr(out, "\"total\":");
+
+	return p ? strtoull(p + 8, NULL, 10) : ~0ULL;
+}
+
+/*
+ * --netns and --cgroup select the skbs by their allocating task's
+ * namespace and cgroup: a child's datagrams in a namespace (and cgroup)
+ * of their own are all seen there, and none in another, empty one.
+ */
+FIXTURE(skbfilter) {};
+FIXTURE_SETUP(skbfilter) {}
+FIXTURE_TEARDOWN(skbfilter) {}
+
+/* Four tools load one after another: seconds each under TCG. */
+TEST_F_TIMEOUT(skbfilter, skblife_netns_and_cgroup_filters, 240)
+{
+	static const char *const cg = "/sys/fs/cgroup/nl-skb", *const cg_empty = "/sys/fs/cgroup/nl-skb-empty";
+	char tool[512];
+	char *argv[4][5] = {
+		{ tool, "-j", "--netns", "/run/netns/nl-skb", NULL },
+		{ tool, "-j", "--netns", "/run/netns/nl-skb-empty", NULL },
+		{ tool, "-j", "--cgroup", (char *)cg, NULL },
+		{ tool, "-j", "--cgroup", (char *)cg_empty, NULL },
+	};
+	struct bg_tool *t = calloc(4, sizeof(*t));
+	int gate[2], i, st;
+	pid_t child;
+
+	ASSERT_NE(NULL, t);
+	if (!netlens_loaded())
+		SKIP(return, "netlens.ko not loaded on %s (the guests test it)",
+		     getenv("NETLENS_KVER") ?: "this kernel");
+	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
+	run_cmd(NULL, 0, "ip netns del nl-skb; ip netns del nl-skb-empty; rmdir %s %s", cg, cg_empty);
+	ASSERT_EQ(0, run_cmd(NULL, 0, "ip netns add nl-skb && ip netns add nl-skb-empty"));
+	ASSERT_EQ(0, mkdir(cg, 0755)) TH_LOG("mkdir %s: %s", cg, strerror(errno));
+	ASSERT_EQ(0, mkdir(cg_empty, 0755));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, bg_tool_start(&t[i], argv[i], "Tracing sk_buff lifespans", 10000))
+			TH_LOG("%s", t[i].out);
+	ASSERT_EQ(0, pipe2(gate, O_CLOEXEC));
+	child = udp_child("nl-skb", cg, gate);
+	ASSERT_LT(0, child);
+	close(gate[0]);
+	close(gate[1]);
+	ASSERT_EQ(child, waitpid(child, &st, 0));
+	EXPECT_EQ(0, st);
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, bg_tool_stop(&t[i], SIGINT, 10000)) TH_LOG("%s", t[i].out);
+	/* Each datagram is an skb the child allocated (its replies none). */
+	EXPECT_LE(UDP_COUNT, hist_total(t[0].out)) TH_LOG("%s", t[0].out);
+	EXPECT_EQ(0, hist_total(t[1].out)) TH_LOG("%s", t[1].out);
+	EXPECT_LE(UDP_COUNT, hist_total(t[2].out)) TH_LOG("%s", t[2].out);
+	EXPECT_EQ(0, hist_total(t[3].out)) TH_LOG("%s", t[3].out);
+	run_cmd(NULL, 0, "ip netns del nl-skb; ip netns del nl-skb-empty");
+	rmdir(cg);
+	rmdir(cg_empty);
+	free(t);
 }
 
 TEST(skblife_no_module_falls_back)
