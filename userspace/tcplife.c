@@ -23,8 +23,11 @@
 #include "../bpf/tcplife.h"
 #include "tcplife.skel.h"
 
-/* -g keeps at most this many sessions (a graph of more would not be read). */
-#define TCPLIFE_DOT_MAX	100000
+/*
+ * -g keeps at most this many sessions: a graph of more is not read, and
+ * matching the two ends of a session is a linear search.
+ */
+#define TCPLIFE_DOT_MAX	10000
 
 static struct tool_env env = { .no_interval = true };
 static struct {
