@@ -17,6 +17,7 @@
 
 #define IPPROTO_TCP	6
 /* include/net/tcp_states.h */
+#define TCP_ESTABLISHED	1
 #define TCP_SYN_SENT	2
 #define TCP_FIN_WAIT1	4
 #define TCP_CLOSE	7
@@ -29,11 +30,16 @@ const volatile bool filter_rports = false;
 PORT_SET(lports, TCPLIFE_MAX_PORTS);
 PORT_SET(rports, TCPLIFE_MAX_PORTS);
 
+struct birth {
+	__u64 ns;
+	__u8 established;	/* reached TCP_ESTABLISHED */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u64);	/* struct sock * */
-	__type(value, __u64);	/* birth, ns */
+	__type(value, struct birth);
 } births SEC(".maps");
 
 struct ident {
@@ -112,15 +118,22 @@ static __always_inline void session_end(struct trace_event_raw_inet_sock_set_sta
 
 static __always_inline int set_state(struct trace_event_raw_inet_sock_set_state *ctx)
 {
-	__u64 sk = (__u64)ctx->skaddr, now, *birth;
+	__u64 sk = (__u64)ctx->skaddr;
 	int state = ctx->newstate;
+	struct birth *birth;
+	struct ident *id;
 
 	if (ctx->protocol != IPPROTO_TCP || family_filtered(ctx->family))
 		return 0;
 	if (state < TCP_FIN_WAIT1) {
-		now = bpf_ktime_get_ns();
+		struct birth b = { .ns = bpf_ktime_get_ns(), .established = state == TCP_ESTABLISHED };
+
 		/* The first change only: a session is born once. */
-		bpf_map_update_elem(&births, &sk, &now, BPF_NOEXIST);
+		if (bpf_map_update_elem(&births, &sk, &b, BPF_NOEXIST) && state == TCP_ESTABLISHED) {
+			birth = bpf_map_lookup_elem(&births, &sk);
+			if (birth)
+				birth->established = 1;
+		}
 	}
 	if (state == TCP_SYN_SENT || state == TCP_LAST_ACK) {
 		struct ident id = { .active = state == TCP_SYN_SENT };
@@ -135,9 +148,15 @@ static __always_inline int set_state(struct trace_event_raw_inet_sock_set_state 
 	}
 	if (state != TCP_CLOSE)
 		return 0;
+	/*
+	 * A session: one that got established, or a connect() that failed.
+	 * Not a child socket that lost the race to a concurrent handshake
+	 * completion on another CPU and was dropped unused (tcp_check_req()).
+	 */
 	birth = bpf_map_lookup_elem(&births, &sk);
-	if (birth)
-		session_end(ctx, sk, *birth);
+	id = bpf_map_lookup_elem(&idents, &sk);
+	if (birth && (birth->established || (id && id->active)))
+		session_end(ctx, sk, birth->ns);
 	bpf_map_delete_elem(&births, &sk);
 	bpf_map_delete_elem(&idents, &sk);
 	return 0;
