@@ -532,6 +532,12 @@ static void synbl_histogram(struct __test_metadata *_metadata, FIXTURE_DATA(tcps
 	if (ret == 1)
 		SKIP(return, "%.900s", why);
 	ASSERT_EQ(0, ret);
+	/*
+	 * One CPU: loopback packets are then handled there, in order (on
+	 * several, two handshakes can complete at once and read the same
+	 * backlog, as the book's kprobe would too).
+	 */
+	ASSERT_EQ(0, pin_to_cpu(0));
 	self->lfd = listen_backlog(4, &port, false);
 	ASSERT_LE(0, self->lfd);
 	for (i = 0; i < 3; i++) {
@@ -568,14 +574,16 @@ TEST_F_TIMEOUT(tcpsynbl, histogram_per_limit_kprobe, 180)
  * A listener of backlog 1 with TCP_DEFER_ACCEPT makes a child only when
  * data comes: three clients' first bytes find 0, 1 and then 2 > 1
  * waiting, and the third is dropped.  Its client resends (a tail loss
- * probe comes after a few ms) until it resets: each drop a line, as many
- * as the kernel's ListenOverflows counted over the same time.
+ * probe comes after a few ms) until it resets: each drop a line, each one
+ * an overflow the kernel counted.  ListenOverflows may count more: it
+ * also counts SYNs refused while the queue is full, which make no child
+ * (tcp_conn_request()), seen on 4-vCPU guests.
  */
 TEST_F_TIMEOUT(tcpsynbl, overflow_dropped_as_listen_overflows, 180)
 {
 	const char *args[] = { NULL };
 	struct linger rst = { .l_onoff = 1, .l_linger = 0 };
-	long long before, after;
+	long long before, after, drops;
 	char why[2048];
 	int port, i, ret;
 
@@ -583,6 +591,8 @@ TEST_F_TIMEOUT(tcpsynbl, overflow_dropped_as_listen_overflows, 180)
 	if (ret == 1)
 		SKIP(return, "%.900s", why);
 	ASSERT_EQ(0, ret);
+	/* One CPU, in order: see synbl_histogram(). */
+	ASSERT_EQ(0, pin_to_cpu(0));
 	self->lfd = listen_backlog(1, &port, true);
 	ASSERT_LE(0, self->lfd);
 	for (i = 0; i < 3; i++) {
@@ -598,9 +608,10 @@ TEST_F_TIMEOUT(tcpsynbl, overflow_dropped_as_listen_overflows, 180)
 	self->fds[2] = -1;
 	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
 	after = net_counter("/proc/net/netstat", "TcpExt:", "ListenOverflows");
-	EXPECT_LE(1, after - before);
-	EXPECT_EQ(after - before, count_lines_affix(self->t.out, "", " dropping a SYN."))
-		TH_LOG("%s", self->t.out);
+	drops = count_lines_affix(self->t.out, "", " dropping a SYN.");
+	EXPECT_LE(1, drops) TH_LOG("%s", self->t.out);
+	EXPECT_LE(drops, after - before) TH_LOG("ListenOverflows %lld:\n%s", after - before,
+						  self->t.out);
 	/* The first two found 0 and 1 waiting, within the limit. */
 	EXPECT_EQ(1, count_lines_affix(self->t.out, "         0 -> 0          : 1 ", ""))
 		TH_LOG("%s", self->t.out);
