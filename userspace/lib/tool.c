@@ -164,18 +164,23 @@ static long long tool_mono_ms(void)
  * @s seconds, or until the signal (sleep() returns at once on it: no
  * pause() race); handing tool_events' records to their callback meanwhile.
  */
-static void tool_sleep(unsigned int s)
+static int tool_sleep(unsigned int s)
 {
 	long long end = tool_mono_ms() + s * 1000LL, left;
+	int err;
 
 	if (!tool_events) {
 		sleep(s);
-		return;
+		return 0;
 	}
-	while (!tool_exiting && (left = end - tool_mono_ms()) > 0)
-		ring_buffer__poll(tool_events, left < 100 ? (int)left : 100);
-	/* What came before the report. */
-	ring_buffer__consume(tool_events);
+	while (!tool_exiting && (left = end - tool_mono_ms()) > 0) {
+		err = ring_buffer__poll(tool_events, left < 100 ? (int)left : 100);
+		if (err < 0 && err != -EINTR)
+			return err;
+	}
+	/* What came before the report, or before Ctrl-C. */
+	err = ring_buffer__consume(tool_events);
+	return err < 0 ? err : 0;
 }
 
 bool tool_wait(const struct tool_env *env, unsigned int reports)
@@ -296,21 +301,13 @@ int tool_poll_events(const char *tool, struct ring_buffer *rb)
 {
 	int err = 0;
 
-	while (!tool_exiting) {
-		err = ring_buffer__poll(rb, 100);
-		if (err == -EINTR) {
-			err = 0;
-			continue;
-		}
-		if (err < 0) {
-			fprintf(stderr, "%s: polling the ring buffer: %s\n", tool, strerror(-err));
-			return err;
-		}
-		err = 0;
-	}
-	/* Whatever arrived before Ctrl-C. */
-	ring_buffer__consume(rb);
-	return 0;
+	tool_events = rb;
+	while (!tool_exiting && !err)
+		err = tool_sleep(1);
+	tool_events = NULL;
+	if (err)
+		fprintf(stderr, "%s: polling the ring buffer: %s\n", tool, strerror(-err));
+	return err;
 }
 
 int tool_run(const struct tool_env *env, int (*report)(void *ctx), void *ctx)
