@@ -14,6 +14,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "sock_common.h"
+#include "tcp_flow.bpf.h"
 #include "tcpretrans.h"
 
 const volatile bool count_mode = false;	/* -c */
@@ -32,31 +33,7 @@ struct {
 
 __u64 lost_events;	/* ring buffer full */
 
-static __always_inline bool flow_of(const struct sock *sk, struct tcpretrans_flow *f)
-{
-	__builtin_memset(f, 0, sizeof(*f));
-	f->family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if (family_filtered(f->family))
-		return false;
-	/* --netns: the socket's namespace (timers run in no task's). */
-	if (targ_netns && BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum) != targ_netns)
-		return false;
-	f->lport = BPF_CORE_READ(sk, __sk_common.skc_num);
-	f->rport = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-	if (f->family == AF_INET) {
-		bpf_core_read(f->laddr, 4, &sk->__sk_common.skc_rcv_saddr);
-		bpf_core_read(f->raddr, 4, &sk->__sk_common.skc_daddr);
-	} else {
-		bpf_core_read(f->laddr, 16, &sk->__sk_common.skc_v6_rcv_saddr);
-		bpf_core_read(f->raddr, 16, &sk->__sk_common.skc_v6_daddr);
-	}
-	return true;
-}
-
-/*
- * @sk: a socket, or a request socket (its struct sock_common comes first,
- * with the same fields).
- */
+/* @sk: a socket, or a request socket (tcp_flow_of()). */
 static __always_inline int record(const struct sock *sk, __u8 kind, __u16 segs)
 {
 	struct tcpretrans_count_key key;
@@ -64,7 +41,7 @@ static __always_inline int record(const struct sock *sk, __u8 kind, __u16 segs)
 	struct tcpretrans_event *e;
 
 	/* tp_btf's pointers may be NULL to the verifier: checked before any read. */
-	if (!sk || !flow_of(sk, &key.flow))
+	if (!sk || !tcp_flow_of(sk, &key.flow))
 		return 0;
 	if (count_mode) {
 		key.kind = kind;

@@ -18,6 +18,7 @@
 
 #include "jsonout.h"
 #include "socknames.h"
+#include "tcpflow.h"
 #include "tool.h"
 #include "../bpf/tcpretrans.h"
 #include "tcpretrans.skel.h"
@@ -73,39 +74,15 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 }
 
-/* "127.0.0.1:5000", "[::1]:5000". */
-static const char *endpoint(char *buf, size_t len, __u16 family, const __u8 *addr, __u16 port)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-
-	inet_ntop(family == AF_INET ? AF_INET : AF_INET6, addr, a, sizeof(a));
-	snprintf(buf, len, family == AF_INET ? "%s:%u" : "[%s]:%u", a, port);
-	return buf;
-}
-
 static const char *kind_name(unsigned int kind)
 {
 	return kind == TCPRETRANS_LOSS_PROBE ? "loss_probe" : "retransmit";
 }
 
-static void json_flow(const struct tcpretrans_flow *f)
-{
-	char a[INET6_ADDRSTRLEN] = "?";
-	int af = f->family == AF_INET ? AF_INET : AF_INET6;
-
-	json_enum(stdout, "family", f->family, family_name(f->family));
-	inet_ntop(af, f->laddr, a, sizeof(a));
-	json_str(stdout, "laddr", a);
-	json_u64(stdout, "lport", f->lport);
-	inet_ntop(af, f->raddr, a, sizeof(a));
-	json_str(stdout, "raddr", a);
-	json_u64(stdout, "rport", f->rport);
-}
-
 static int handle_event(void *ctx, void *data, size_t len)
 {
 	const struct tcpretrans_event *e = data;
-	const struct tcpretrans_flow *f = &e->flow;
+	const struct tcp_flow *f = &e->flow;
 	char l[64], r[64];
 	const char *state = tcp_state_name(e->state);
 
@@ -115,7 +92,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 		json_begin(stdout, "event");
 		json_str(stdout, "event", kind_name(e->kind));
 		json_u64(stdout, "pid", e->pid);
-		json_flow(f);
+		json_flow(stdout, f);
 		json_enum(stdout, "state", e->state, state);
 		if (e->kind == TCPRETRANS_RETRANSMIT)
 			json_u64(stdout, "segs", e->segs);
@@ -123,9 +100,9 @@ static int handle_event(void *ctx, void *data, size_t len)
 	} else {
 		printf("%-8s %-7u %-2u %-26s %s> %-26s %s\n", tool_time(), e->pid,
 		       f->family == AF_INET ? 4 : 6,
-		       endpoint(l, sizeof(l), f->family, f->laddr, f->lport),
+		       flow_endpoint(l, sizeof(l), f->family, f->laddr, f->lport),
 		       e->kind == TCPRETRANS_LOSS_PROBE ? "L" : "T",
-		       endpoint(r, sizeof(r), f->family, f->raddr, f->rport), state ?: "?");
+		       flow_endpoint(r, sizeof(r), f->family, f->raddr, f->rport), state ?: "?");
 	}
 	fflush(stdout);
 	return 0;
@@ -150,15 +127,15 @@ static int print_counts(struct tcpretrans_bpf *skel)
 		if (env.json) {
 			json_begin(stdout, "count");
 			json_str(stdout, "event", kind_name(key.kind));
-			json_flow(&key.flow);
+			json_flow(stdout, &key.flow);
 			if (key.kind == TCPRETRANS_RETRANSMIT)
 				json_u64(stdout, "segs", count.segs);
 			json_u64(stdout, "count", count.events);
 			json_end(stdout);
 		} else {
 			printf("%-26s <-> %-26s %-10s %8llu %llu\n",
-			       endpoint(l, sizeof(l), key.flow.family, key.flow.laddr, key.flow.lport),
-			       endpoint(r, sizeof(r), key.flow.family, key.flow.raddr, key.flow.rport),
+			       flow_endpoint(l, sizeof(l), key.flow.family, key.flow.laddr, key.flow.lport),
+			       flow_endpoint(r, sizeof(r), key.flow.family, key.flow.raddr, key.flow.rport),
 			       kind_name(key.kind), (unsigned long long)count.segs,
 			       (unsigned long long)count.events);
 		}

@@ -81,6 +81,10 @@ static const struct tool_case cases[] = {
 	{ "skblife", { "-j", "-O", "-m" }, { "hist", "interval" }, true },
 	{ "skblife", { "-j", "-L", "1us" }, { "event" }, true },
 	{ "tcplife", { "-j" }, { "event" } },
+	{ "tcpconnect", { "-j" }, { "event" } },
+	{ "tcpconnect", { "-j", "-c" }, { "count", "interval" } },
+	{ "tcpaccept", { "-j" }, { "event" } },
+	{ "tcpbind", { "-j" }, { "event" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
 	/* No loss here: the counts' end marker alone. */
 	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },

@@ -8,6 +8,7 @@
  * what the tool says of them against the kernel's own counters.
  */
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -255,6 +256,20 @@ static long long json_num(const char *line, const char *key)
 	snprintf(k, sizeof(k), "\"%s\":", key);
 	p = strstr(line, k);
 	return p ? strtoll(p + strlen(k), NULL, 10) : -1;
+}
+
+/* Lines of @out that have @needle. */
+static int count_lines_with(const char *out, const char *needle)
+{
+	const char *p, *eol, *hit;
+	int n = 0;
+
+	for (p = out; *p; p = eol + !!*eol) {
+		eol = p + strcspn(p, "\n");
+		hit = strstr(p, needle);
+		n += hit && hit < eol;
+	}
+	return n;
 }
 
 FIXTURE(tcplife) {
@@ -620,10 +635,386 @@ TEST_F_TIMEOUT(tcpsynbl, overflow_dropped_as_listen_overflows, 180)
 	EXPECT_EQ(1, count_lines(self->t.out, "backlog_max = 1")) TH_LOG("%s", self->t.out);
 }
 
+/* ---- tcpconnect, tcpaccept ---------------------------------------------- */
+
+FIXTURE(tcpconn) {
+	struct session s;
+	struct bg_tool t;
+	int fds[4];
+	int lfd;
+};
+
+FIXTURE_SETUP(tcpconn)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+	self->lfd = -1;
+	for (int i = 0; i < 4; i++)
+		self->fds[i] = -1;
+}
+
+FIXTURE_TEARDOWN(tcpconn)
+{
+	for (int i = 0; i < 4; i++)
+		if (self->fds[i] >= 0)
+			close(self->fds[i]);
+	if (self->lfd >= 0)
+		close(self->lfd);
+}
+
+/*
+ * The session's one connect, by the client: its process, addresses and
+ * the port it bound before connecting; the server connects nothing.
+ */
+TEST_F_TIMEOUT(tcpconn, connect_json_fields, 180)
+{
+	const char *args[] = { "-j", NULL };
+	char want[384], why[4096];
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpconnect", args, "Tracing", 1);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), "\"event\":\"connect\",\"pid\":%d,\"tid\":%d,\"uid\":0,"
+		 "\"comm\":\"nl-client\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"laddr\":\"127.0.0.1\",\"lport\":%d,\"raddr\":\"127.0.0.2\",\"rport\":%d}",
+		 self->s.client, self->s.client, self->s.cport, self->s.sport);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(0, json_schema_violations(self->t.out, why, sizeof(why))) TH_LOG("%s", why);
+}
+
+/* The book's columns (tcpconnect-tp.bt), -U's UID first, -T's time first of all. */
+TEST_F_TIMEOUT(tcpconn, connect_text_columns, 180)
+{
+	const char *args[] = { "-T", "-U", NULL };
+	char want[256];
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpconnect", args, "DPORT", 2);
+	EXPECT_EQ(1, count_lines(self->t.out, "TIME     UID    PID     COMM             IP SADDR"
+				 "           DADDR           DPORT")) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), " 0      %-7d %-16s 4  %-15s %-15s %d", self->s.client,
+		 "nl-client", "127.0.0.1", "127.0.0.2", self->s.sport);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "", want)) TH_LOG("no line ending\n%s\n%s",
+								     want, self->t.out);
+}
+
+/*
+ * Filters drop the session's connect: -P another port, -p the server,
+ * -u another user, -6 for IPv4; -P its port keeps it.
+ */
+TEST_F_TIMEOUT(tcpconn, connect_filters, 600)
+{
+	char arg[16];
+	const char *args[] = { "-j", NULL, NULL, NULL };
+	const struct {
+		const char *opt;
+		int lines;
+	} cases[] = { { "-P", 0 }, { "-p", 0 }, { "-u", 0 }, { "-6", 0 }, { "-P", 1 } };
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, session_prepare(&self->s, AF_INET));
+		args[1] = cases[i].opt;
+		args[2] = arg;
+		if (i == 0)
+			snprintf(arg, sizeof(arg), "%d", self->s.sport == 65535 ? 1 : self->s.sport + 1);
+		else if (i == 1)
+			snprintf(arg, sizeof(arg), "%d", self->s.server);
+		else if (i == 2)
+			snprintf(arg, sizeof(arg), "4242");
+		else if (i == 3)
+			args[2] = NULL;
+		else
+			snprintf(arg, sizeof(arg), "%d", self->s.sport);
+		ASSERT_EQ(0, tool_start(&self->t, "tcpconnect", args, "Tracing"));
+		ASSERT_EQ(0, session_run(&self->s));
+		bg_tool_read(&self->t, cases[i].lines ? 5000 : 1000, "}\n");
+		ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS));
+		EXPECT_EQ(cases[i].lines, count_lines_affix(self->t.out, "{", "}"))
+			TH_LOG("%s %s:\n%s", cases[i].opt, args[2] ?: "", self->t.out);
+	}
+}
+
+/* -c: three connects to one listener are one row of count 3. */
+TEST_F_TIMEOUT(tcpconn, connect_counts, 180)
+{
+	const char *args[] = { "-c", "-j", NULL };
+	char want[256];
+	int port;
+
+	ASSERT_EQ(0, tool_start(&self->t, "tcpconnect", args, "Tracing"));
+	self->lfd = listen_backlog(4, &port, false);
+	ASSERT_LE(0, self->lfd);
+	for (int i = 0; i < 3; i++) {
+		self->fds[i] = connect_to(port);
+		ASSERT_LE(0, self->fds[i]);
+	}
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), ",\"laddr\":\"127.0.0.1\",\"raddr\":\"127.0.0.1\","
+		 "\"rport\":%d,\"count\":3}", port);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "{\"type\":\"count\",", want))
+		TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "{\"type\":\"interval\",", "}"))
+		TH_LOG("%s", self->t.out);
+}
+
+/* The server's accept: its process, the session, the listener's queue. */
+TEST_F_TIMEOUT(tcpconn, accept_json_fields, 180)
+{
+	const char *args[] = { "-j", NULL };
+	char want[384], why[4096];
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpaccept", args, "Tracing", 1);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	/* listen(4) in session_prepare(); the one connection has left the queue. */
+	snprintf(want, sizeof(want), "\"event\":\"accept\",\"pid\":%d,\"tid\":%d,\"uid\":0,"
+		 "\"comm\":\"nl-server\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"laddr\":\"127.0.0.2\",\"lport\":%d,\"raddr\":\"127.0.0.1\",\"rport\":%d,"
+		 "\"backlog\":0,\"backlog_max\":4}",
+		 self->s.server, self->s.server, self->s.sport, self->s.cport);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(0, json_schema_violations(self->t.out, why, sizeof(why))) TH_LOG("%s", why);
+}
+
+/* The listener's accept queue (tcp_info reports it for a listener). */
+static int queued(int lfd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	return getsockopt(lfd, IPPROTO_TCP, TCP_INFO, &ti, &len) ? -1 : (int)ti.tcpi_unacked;
+}
+
+/*
+ * Three connections queued on a listener of backlog 4, then accepted: BL
+ * counts down 2/4, 1/4, 0/4 in the book's columns; an accept4() that
+ * finds the queue empty (EAGAIN) is no line.
+ */
+TEST_F_TIMEOUT(tcpconn, accept_backlog_columns, 180)
+{
+	const char *args[] = { NULL };
+	char want[256];
+	int port, i, fd;
+
+	ASSERT_EQ(0, tool_start(&self->t, "tcpaccept", args, "BL"));
+	self->lfd = listen_backlog(4, &port, false);
+	ASSERT_LE(0, self->lfd);
+	for (i = 0; i < 3; i++) {
+		self->fds[i] = connect_to(port);
+		ASSERT_LE(0, self->fds[i]);
+	}
+	/* The last ACK may still be on its way to the listener. */
+	for (i = 0; i < 100 && queued(self->lfd) < 3; i++)
+		usleep(20000);
+	ASSERT_EQ(3, queued(self->lfd));
+	for (i = 2; i >= 0; i--) {
+		fd = accept(self->lfd, NULL, NULL);
+		ASSERT_LE(0, fd);
+		close(fd);
+	}
+	ASSERT_EQ(0, fcntl(self->lfd, F_SETFL, O_NONBLOCK));
+	EXPECT_EQ(-1, accept4(self->lfd, NULL, NULL, SOCK_CLOEXEC));
+	EXPECT_EQ(EAGAIN, errno);
+	bg_tool_read(&self->t, 3000, "0/4\n");
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, count_lines(self->t.out, "PID     COMM             IP RADDR           RPORT "
+				 "LADDR           LPORT BL")) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(3, count_lines_affix(self->t.out, "", "/4")) TH_LOG("%s", self->t.out);
+	for (i = 2; i >= 0; i--) {
+		snprintf(want, sizeof(want), " %-15s %-5d %d/4", "127.0.0.1", port, i);
+		EXPECT_EQ(1, count_lines_affix(self->t.out, "", want)) TH_LOG("%s\n%s", want,
+									     self->t.out);
+	}
+}
+
+/* -P and -4/-6 leave the session's accept out or keep it. */
+TEST_F_TIMEOUT(tcpconn, accept_filters, 600)
+{
+	char port[16];
+	const char *args[] = { "-j", NULL, NULL, NULL };
+	const struct {
+		const char *opt;
+		int lines;
+	} cases[] = { { "-P", 0 }, { "-6", 0 }, { "-4", 1 }, { "-P", 1 } };
+
+	for (unsigned int i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ASSERT_EQ(0, session_prepare(&self->s, AF_INET));
+		args[1] = cases[i].opt;
+		args[2] = cases[i].opt[1] == 'P' ? port : NULL;
+		snprintf(port, sizeof(port), "%d",
+			 cases[i].lines ? self->s.sport : self->s.sport == 65535 ? 1 : self->s.sport + 1);
+		ASSERT_EQ(0, tool_start(&self->t, "tcpaccept", args, "Tracing"));
+		ASSERT_EQ(0, session_run(&self->s));
+		bg_tool_read(&self->t, cases[i].lines ? 5000 : 1000, "}\n");
+		ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS));
+		EXPECT_EQ(cases[i].lines, count_lines_affix(self->t.out, "{", "}"))
+			TH_LOG("%s %s:\n%s", cases[i].opt, args[2] ?: "", self->t.out);
+	}
+}
+
+/* ---- tcpbind -------------------------------------------------------------- */
+
+FIXTURE(tcpbind) {
+	struct bg_tool t;
+	int fds[6];
+	int udp;
+};
+
+FIXTURE_SETUP(tcpbind)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+	for (int i = 0; i < 6; i++)
+		self->fds[i] = -1;
+	self->udp = -1;
+}
+
+FIXTURE_TEARDOWN(tcpbind)
+{
+	for (int i = 0; i < 6; i++)
+		if (self->fds[i] >= 0)
+			close(self->fds[i]);
+	if (self->udp >= 0)
+		close(self->udp);
+}
+
+/* A TCP socket with @opt (SO_REUSEADDR, SO_REUSEPORT or 0) bound to @addr:@port. */
+static int bind_tcp(const char *addr, int port, int opt, int *fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(AF_INET, addr, port, &ss);
+	int one = 1;
+
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (*fd < 0 || (opt && setsockopt(*fd, SOL_SOCKET, opt, &one, sizeof(one))))
+		return -2;
+	return bind(*fd, (void *)&ss, len) ? -errno : 0;
+}
+
+/*
+ * This process's binds: one the kernel gives a port, one refused with
+ * EADDRINUSE for that port, two sharing a port with SO_REUSEADDR, one
+ * with SO_REUSEPORT; a UDP bind is no line.  *@p and *@q: the ports.
+ */
+static void bind_workload(struct __test_metadata *_metadata, FIXTURE_DATA(tcpbind) *self,
+			  int *p, int *q)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sockaddr_of(AF_INET, "127.0.0.1", 0, &ss);
+
+	ASSERT_EQ(0, bind_tcp("127.0.0.1", 0, 0, &self->fds[0]));
+	*p = port_of(self->fds[0]);
+	ASSERT_EQ(-EADDRINUSE, bind_tcp("127.0.0.1", *p, 0, &self->fds[1]));
+	ASSERT_EQ(0, bind_tcp("127.0.0.3", 0, SO_REUSEADDR, &self->fds[2]));
+	*q = port_of(self->fds[2]);
+	ASSERT_EQ(0, bind_tcp("127.0.0.3", *q, SO_REUSEADDR, &self->fds[3]));
+	ASSERT_EQ(0, bind_tcp("127.0.0.4", 0, SO_REUSEPORT, &self->fds[4]));
+	self->udp = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_EQ(0, bind(self->udp, (void *)&ss, len));
+}
+
+static int bind_start(struct bg_tool *t, const char *more, const char *ready)
+{
+	char pid[16];
+	const char *args[] = { "-p", pid, more, NULL };
+
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	return tool_start(t, "tcpbind", args, ready);
+}
+
+TEST_F_TIMEOUT(tcpbind, results_ports_and_options, 180)
+{
+	char want[384], head[160], why[4096];
+	int p, q;
+
+	ASSERT_EQ(0, bind_start(&self->t, "-j", "Tracing"));
+	bind_workload(_metadata, self, &p, &q);
+	bg_tool_read(&self->t, 5000, "SO_REUSEPORT\",\"ret\":0,\"ret_name\":\"Success\"}\n");
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(5, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	snprintf(head, sizeof(head), "\"event\":\"bind\",\"pid\":%d,\"tid\":%d,\"uid\":0,"
+		 "\"comm\":\"%s\",\"family\":2,\"family_name\":\"AF_INET\",", getpid(), getpid(),
+		 "tcp_tools_test");
+	snprintf(want, sizeof(want), "%s\"addr\":\"127.0.0.1\",\"port\":0,\"bound_port\":%d,"
+		 "\"opts\":0,\"opts_name\":\"\",\"ret\":0,\"ret_name\":\"Success\"}", head, p);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	snprintf(want, sizeof(want), "%s\"addr\":\"127.0.0.1\",\"port\":%d,\"bound_port\":0,"
+		 "\"opts\":0,\"opts_name\":\"\",\"ret\":-98,\"ret_name\":\"Address already in use\"}",
+		 head, p);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	snprintf(want, sizeof(want), "%s\"addr\":\"127.0.0.3\",\"port\":0,\"bound_port\":%d,"
+		 "\"opts\":1,\"opts_name\":\"SO_REUSEADDR\",\"ret\":0,", head, q);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	snprintf(want, sizeof(want), "%s\"addr\":\"127.0.0.3\",\"port\":%d,\"bound_port\":%d,"
+		 "\"opts\":1,\"opts_name\":\"SO_REUSEADDR\",\"ret\":0,", head, q, q);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	snprintf(want, sizeof(want), "%s\"addr\":\"127.0.0.4\",\"port\":0,\"bound_port\":%d,"
+		 "\"opts\":2,\"opts_name\":\"SO_REUSEPORT\",\"ret\":0,", head, port_of(self->fds[4]));
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(0, json_schema_violations(self->t.out, why, sizeof(why))) TH_LOG("%s", why);
+}
+
+/* -x: the refused bind alone, in the columns, its error by name. */
+TEST_F_TIMEOUT(tcpbind, failed_only_text, 180)
+{
+	char want[256];
+	int p, q;
+
+	ASSERT_EQ(0, bind_start(&self->t, "-x", "RESULT"));
+	bind_workload(_metadata, self, &p, &q);
+	bg_tool_read(&self->t, 5000, "EADDRINUSE\n");
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, count_lines(self->t.out, "PID     COMM             IP ADDR            PORT  "
+				 "BOUND OPTS RESULT")) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), "%-7d %-16s 4  %-15s %-5d %-5d %-4s EADDRINUSE", getpid(),
+		 "tcp_tools_test", "127.0.0.1", p, 0, "...");
+	EXPECT_EQ(1, count_lines(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(2, count_lines_affix(self->t.out, "", "")) TH_LOG("%s", self->t.out);
+}
+
+/* -P: the binds asking for the port or bound to it. */
+TEST_F_TIMEOUT(tcpbind, port_filter, 180)
+{
+	char port[16], pid[16];
+	const char *args[] = { "-j", "-p", pid, "-P", port, NULL };
+	int p, q, probe;
+
+	/* The port the kernel gives next is not known before: take one, free it. */
+	ASSERT_EQ(0, bind_tcp("127.0.0.1", 0, 0, &probe));
+	snprintf(port, sizeof(port), "%d", port_of(probe));
+	close(probe);
+	snprintf(pid, sizeof(pid), "%d", getpid());
+	ASSERT_EQ(0, tool_start(&self->t, "tcpbind", args, "Tracing"));
+	ASSERT_EQ(0, bind_tcp("127.0.0.1", atoi(port), 0, &self->fds[5]));
+	bind_workload(_metadata, self, &p, &q);
+	bg_tool_read(&self->t, 3000, NULL);
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	/* The first bind asked for it; the workload's binds are to other ports. */
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, count_lines_with(self->t.out, "\"ret\":0,")) TH_LOG("%s", self->t.out);
+}
+
 /* ---- tcpretrans ----------------------------------------------------------- */
 
 #define LOSSY_NS	"nl-lossy"
 #define LOSSY_BYTES	(256 * 1024)
+
+/*
+ * The namespace LOSSY_NS, whose loopback loses 8% of packets (netem); *@ns
+ * set once it exists (the caller's teardown deletes it).  Skips without
+ * netem.
+ */
+static void lossy_ns_setup(struct __test_metadata *_metadata, bool *ns)
+{
+	char out[1024];
+
+	run_cmd(NULL, 0, "ip netns del " LOSSY_NS " 2>/dev/null");
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip netns add " LOSSY_NS " 2>&1")) TH_LOG("%s", out);
+	*ns = true;
+	/* One segment a packet, so that segments retransmitted equal events. */
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip -n " LOSSY_NS " link set lo mtu 1500 up 2>&1 && "
+			     "ip netns exec " LOSSY_NS " ethtool -K lo tso off gso off 2>&1"))
+		TH_LOG("%s", out);
+	if (run_cmd(out, sizeof(out), "tc -n " LOSSY_NS " qdisc add dev lo root netem loss 8%% 2>&1"))
+		SETUP_SKIP("no netem qdisc (sch_netem) here: %.900s", out);
+}
 
 FIXTURE(tcpretrans) {
 	struct bg_tool t;
@@ -632,19 +1023,9 @@ FIXTURE(tcpretrans) {
 
 FIXTURE_SETUP(tcpretrans)
 {
-	char out[1024];
-
 	if (geteuid())
 		SETUP_SKIP("needs root (BPF)");
-	run_cmd(NULL, 0, "ip netns del " LOSSY_NS " 2>/dev/null");
-	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip netns add " LOSSY_NS " 2>&1")) TH_LOG("%s", out);
-	self->ns = true;
-	/* One segment a packet, so that segments retransmitted equal events. */
-	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip -n " LOSSY_NS " link set lo mtu 1500 up 2>&1 && "
-			     "ip netns exec " LOSSY_NS " ethtool -K lo tso off gso off 2>&1"))
-		TH_LOG("%s", out);
-	if (run_cmd(out, sizeof(out), "tc -n " LOSSY_NS " qdisc add dev lo root netem loss 8%% 2>&1"))
-		SETUP_SKIP("no netem qdisc (sch_netem) here: %.900s", out);
+	lossy_ns_setup(_metadata, &self->ns);
 }
 
 FIXTURE_TEARDOWN(tcpretrans)
@@ -744,20 +1125,6 @@ static int retrans_start(struct bg_tool *t, const char *const more[])
 	return tool_start(t, "tcpretrans", args, "Tracing");
 }
 
-/* Lines of @out that have @needle. */
-static int count_lines_with(const char *out, const char *needle)
-{
-	const char *p, *eol, *hit;
-	int n = 0;
-
-	for (p = out; *p; p = eol + !!*eol) {
-		eol = p + strcspn(p, "\n");
-		hit = strstr(p, needle);
-		n += hit && hit < eol;
-	}
-	return n;
-}
-
 /* Sum of "@key":N over the JSON lines of @out that have @with. */
 static long long json_sum(const char *out, const char *with, const char *key)
 {
@@ -815,6 +1182,323 @@ TEST_F_TIMEOUT(tcpretrans, counts_and_loss_probes, 300)
 	/* Each probe sent was a call; a call may find nothing to probe. */
 	EXPECT_LE(probes, json_sum(self->t.out, "\"event\":\"loss_probe\"", "count"))
 		TH_LOG("TCPLossProbes %lld:\n%s", probes, self->t.out);
+}
+
+/* ---- tcpwin --------------------------------------------------------------- */
+
+/* The book's tcpwin.bt header, kept as it is. */
+#define WIN_HEADER	"event,sock,time_us,snd_cwnd,snd_ssthresh,sk_sndbuf,sk_wmem_queued"
+
+FIXTURE(tcpwin) {
+	struct session s;
+	struct bg_tool t;
+	bool ns;
+};
+
+FIXTURE_SETUP(tcpwin)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+}
+
+FIXTURE_TEARDOWN(tcpwin)
+{
+	if (self->ns)
+		run_cmd(NULL, 0, "ip netns del " LOSSY_NS " 2>/dev/null");
+}
+
+/* The next line of *@p into @buf (cut to @len), *@p past it; false at the end. */
+static bool next_line(const char **p, char *buf, size_t len)
+{
+	size_t n = strcspn(*p, "\n");
+
+	if (!**p)
+		return false;
+	snprintf(buf, len, "%.*s", (int)n, *p);
+	*p += n + !!(*p)[n];
+	return true;
+}
+
+/* String member @key of JSON @line into @buf; NULL when it has none. */
+static const char *json_strval(const char *line, const char *key, char *buf, size_t len)
+{
+	char k[64];
+	const char *p;
+
+	snprintf(k, sizeof(k), "\"%s\":\"", key);
+	p = strstr(line, k);
+	if (!p)
+		return NULL;
+	p += strlen(k);
+	snprintf(buf, len, "%.*s", (int)strcspn(p, "\""), p);
+	return buf;
+}
+
+/*
+ * tcpwin's new lines (-j when @json, epoch_us stripped) of the socket
+ * @laddr:@lport -> @raddr:@rport, each checked whole: how many.  The
+ * socket address of the last into @sock, its time_us into *@us.
+ */
+static int win_new(const char *out, bool json, const char *laddr, int lport,
+		   const char *raddr, int rport, char *sock, size_t len, long long *us)
+{
+	bool v6 = strchr(laddr, ':');
+	char line[1024], tail[256], s[64];
+	const char *p = out;
+	long long t;
+	int n = 0, end;
+
+	if (json)
+		snprintf(tail, sizeof(tail), ",\"family\":%d,\"family_name\":\"%s\",\"laddr\":\"%s\","
+			 "\"lport\":%d,\"raddr\":\"%s\",\"rport\":%d}", v6 ? AF_INET6 : AF_INET,
+			 v6 ? "AF_INET6" : "AF_INET", laddr, lport, raddr, rport);
+	else
+		snprintf(tail, sizeof(tail), ",%s,%d,%s,%d", laddr, lport, raddr, rport);
+	while (next_line(&p, line, sizeof(line))) {
+		end = -1;
+		if (json)
+			sscanf(line, "{\"type\":\"event\",\"event\":\"new\",\"sock\":\"%63[0-9a-fx]\","
+			       "\"time_us\":%lld%n", s, &t, &end);
+		else
+			sscanf(line, "new,%63[0-9a-fx],%lld%n", s, &t, &end);
+		if (end < 0 || strcmp(line + end, tail) || strncmp(s, "0x", 2))
+			continue;
+		snprintf(sock, len, "%s", s);
+		*us = t;
+		n++;
+	}
+	return n;
+}
+
+/*
+ * tcpwin's rcv lines of socket @sock, each checked whole: how many.  Each
+ * has a congestion window, a slow start threshold and a send buffer, and
+ * none comes before @since_us (when the socket became ESTABLISHED).
+ */
+static int win_rcv(struct __test_metadata *_metadata, const char *out, bool json,
+		   const char *sock, long long since_us)
+{
+	long long t, cwnd, ssthresh, sndbuf, queued;
+	char line[1024], head[128];
+	const char *p = out;
+	int n = 0, end;
+
+	if (json)
+		snprintf(head, sizeof(head), "{\"type\":\"event\",\"event\":\"rcv\",\"sock\":\"%s\",", sock);
+	else
+		snprintf(head, sizeof(head), "rcv,%s,", sock);
+	while (next_line(&p, line, sizeof(line))) {
+		if (strncmp(line, head, strlen(head)))
+			continue;
+		end = -1;
+		if (json)
+			sscanf(line + strlen(head), "\"time_us\":%lld,\"snd_cwnd_segs\":%lld,"
+			       "\"snd_ssthresh_segs\":%lld,\"sk_sndbuf_bytes\":%lld,"
+			       "\"sk_wmem_queued_bytes\":%lld}%n", &t, &cwnd, &ssthresh, &sndbuf,
+			       &queued, &end);
+		else
+			sscanf(line + strlen(head), "%lld,%lld,%lld,%lld,%lld%n", &t, &cwnd, &ssthresh,
+			       &sndbuf, &queued, &end);
+		EXPECT_EQ(strlen(line + strlen(head)), end) TH_LOG("%s", line);
+		if (end < 0)
+			continue;
+		EXPECT_LE(since_us, t) TH_LOG("%s", line);
+		EXPECT_LT(0, cwnd) TH_LOG("%s", line);
+		EXPECT_LT(0, ssthresh) TH_LOG("%s", line);
+		EXPECT_LT(0, sndbuf) TH_LOG("%s", line);
+		EXPECT_LE(0, queued) TH_LOG("%s", line);
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Both ends of session @s in tcpwin's output: one new line each, with the
+ * session's addresses and ports, two sockets, and rcv lines of each.
+ */
+static void win_session_ends(struct __test_metadata *_metadata, const char *out, bool json,
+			     const struct session *s)
+{
+	char csock[64], ssock[64];
+	long long cus, sus;
+
+	ASSERT_EQ(1, win_new(out, json, s->client_addr, s->cport, s->server_addr, s->sport,
+			     csock, sizeof(csock), &cus)) TH_LOG("client %d:\n%s", s->cport, out);
+	ASSERT_EQ(1, win_new(out, json, s->server_addr, s->sport, s->client_addr, s->cport,
+			     ssock, sizeof(ssock), &sus)) TH_LOG("server %d:\n%s", s->sport, out);
+	EXPECT_STRNE(csock, ssock);
+	/* The client sends UP and receives acks and DOWN; the server the reverse. */
+	EXPECT_LT(0, win_rcv(_metadata, out, json, csock, cus)) TH_LOG("client %s", csock);
+	EXPECT_LT(0, win_rcv(_metadata, out, json, ssock, sus)) TH_LOG("server %s", ssock);
+}
+
+/* -j: a new event for each end of the session, rcv events of both sockets. */
+TEST_F_TIMEOUT(tcpwin, json_new_and_rcv, 180)
+{
+	const char *args[] = { "-j", NULL };
+	char why[4096];
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpwin", args, "Tracing", 0);
+	EXPECT_EQ(0, json_schema_violations(self->t.out, why, sizeof(why))) TH_LOG("%s", why);
+	json_strip_epoch(self->t.out);
+	win_session_ends(_metadata, self->t.out, true, &self->s);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/* The book's CSV: its header first, then the same events as lines. */
+TEST_F_TIMEOUT(tcpwin, csv_book_header_new_and_rcv, 180)
+{
+	const char *args[] = { NULL };
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpwin", args, WIN_HEADER, 0);
+	EXPECT_EQ(0, strncmp(WIN_HEADER "\n", self->t.out, strlen(WIN_HEADER) + 1))
+		TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, count_lines(self->t.out, WIN_HEADER));
+	win_session_ends(_metadata, self->t.out, false, &self->s);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/* -T: a time column first; -e new: nothing else. */
+TEST_F_TIMEOUT(tcpwin, csv_timestamps_and_event_choice, 180)
+{
+	const char *args[] = { "-T", "-e", "new", NULL };
+	char line[1024], want[256];
+	const char *p;
+	int h, m, s, end, news = 0;
+
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpwin", args, WIN_HEADER, 0);
+	p = self->t.out;
+	ASSERT_TRUE(next_line(&p, line, sizeof(line)));
+	EXPECT_STREQ("time," WIN_HEADER, line);
+	while (next_line(&p, line, sizeof(line))) {
+		end = -1;
+		sscanf(line, "%2d:%2d:%2d,new,0x%*[0-9a-f],%*d,%n", &h, &m, &s, &end);
+		EXPECT_EQ(8, strspn(line, "0123456789:")) TH_LOG("%s", line);
+		EXPECT_LT(0, end) TH_LOG("not a -T new line: %s", line);
+		news += end > 0;
+	}
+	/* Both ends of the session, and whatever else the machine connected. */
+	EXPECT_LE(2, news) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), ",127.0.0.1,%d,127.0.0.2,%d", self->s.cport, self->s.sport);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "", want)) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), ",127.0.0.2,%d,127.0.0.1,%d", self->s.sport, self->s.cport);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "", want)) TH_LOG("%s", self->t.out);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/*
+ * The exercise's retrans events over the lossy loopback: the segments they
+ * resent are what the namespace's TcpRetransSegs counted, and each is of a
+ * socket whose new event came (a SYN-ACK's, of its request socket, is told
+ * by its state NEW_SYN_RECV).  -e leaves rcv out.
+ */
+TEST_F_TIMEOUT(tcpwin, retrans_match_retrans_segs, 300)
+{
+	const char *args[] = { "--netns", "/run/netns/" LOSSY_NS, "-e", "retrans,new", "-j", NULL };
+	char why[4096], line[1024], socks[2][64], sock[64];
+	long long retrans, probes, us;
+	int ports[2] = { -1, -1 }, i, lines = 0, synacks = 0;
+	const char *p;
+
+	lossy_ns_setup(_metadata, &self->ns);
+	ASSERT_EQ(0, tool_start(&self->t, "tcpwin", args, "Tracing"));
+	ASSERT_EQ(0, lossy_transfer(&retrans, &probes));
+	ASSERT_LT(0, retrans) TH_LOG("8%% loss and no retransmit?");
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(0, json_schema_violations(self->t.out, why, sizeof(why))) TH_LOG("%s", why);
+	json_strip_epoch(self->t.out);
+	EXPECT_EQ(retrans, json_sum(self->t.out, "\"event\":\"retrans\"", "segs"))
+		TH_LOG("%s", self->t.out);
+	EXPECT_EQ(0, count_lines_with(self->t.out, "\"event\":\"rcv\"")) TH_LOG("%s", self->t.out);
+
+	/* The namespace's one session: its two ends, on 127.0.0.1, ports crossed. */
+	ASSERT_EQ(2, count_lines_with(self->t.out, "\"event\":\"new\"")) TH_LOG("%s", self->t.out);
+	p = self->t.out;
+	for (i = 0; i < 2 && next_line(&p, line, sizeof(line)); )
+		if (strstr(line, "\"event\":\"new\""))
+			ports[i++] = json_num(line, "lport");
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(1, win_new(self->t.out, true, "127.0.0.1", ports[i], "127.0.0.1",
+				     ports[!i], socks[i], sizeof(socks[i]), &us)) TH_LOG("%s", self->t.out);
+
+	p = self->t.out;
+	while (next_line(&p, line, sizeof(line))) {
+		if (!strstr(line, "\"event\":\"retrans\""))
+			continue;
+		lines++;
+		ASSERT_NE(NULL, json_strval(line, "sock", sock, sizeof(sock))) TH_LOG("%s", line);
+		EXPECT_NE(NULL, strstr(line, ",\"laddr\":\"127.0.0.1\",")) TH_LOG("%s", line);
+		EXPECT_NE(NULL, strstr(line, ",\"raddr\":\"127.0.0.1\",")) TH_LOG("%s", line);
+		if (strstr(line, ",\"state_name\":\"NEW_SYN_RECV\"}")) {
+			/* The listener's SYN-ACK, to the client's port. */
+			EXPECT_EQ(1, json_num(line, "segs")) TH_LOG("%s", line);
+			EXPECT_TRUE(json_num(line, "rport") == ports[0] ||
+				    json_num(line, "rport") == ports[1]) TH_LOG("%s", line);
+			synacks++;
+			continue;
+		}
+		EXPECT_TRUE(!strcmp(sock, socks[0]) || !strcmp(sock, socks[1]))
+			TH_LOG("retransmit of a socket no new event introduced: %s", line);
+	}
+	EXPECT_LT(0, lines);
+	TH_LOG("%d retrans events (%d SYN-ACKs), %lld segments", lines, synacks, retrans);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/*
+ * -L keeps the server's end of the session only, -D the client's: every
+ * event is of that socket; -4/-6 keep one family's sessions.
+ */
+TEST_F_TIMEOUT(tcpwin, port_and_family_filters, 600)
+{
+	const char *args[] = { "-j", NULL, NULL, NULL };
+	char port[16], sock[64], want[64];
+	long long us;
+	int i, rcvs;
+
+	for (i = 0; i < 2; i++) {
+		ASSERT_EQ(0, session_prepare(&self->s, AF_INET));
+		snprintf(port, sizeof(port), "%d", self->s.sport);
+		args[1] = i == 0 ? "-L" : "-D";
+		args[2] = port;
+		ASSERT_EQ(0, tool_start(&self->t, "tcpwin", args, "Tracing"));
+		ASSERT_EQ(0, session_run(&self->s));
+		ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+		json_strip_epoch(self->t.out);
+		EXPECT_EQ(1, count_lines_with(self->t.out, "\"event\":\"new\"")) TH_LOG("%s %s:\n%s",
+									args[1], port, self->t.out);
+		/* -L: the server's socket (local port sport); -D: the client's. */
+		ASSERT_EQ(1, win_new(self->t.out, true, i ? "127.0.0.1" : "127.0.0.2",
+				     i ? self->s.cport : self->s.sport, i ? "127.0.0.2" : "127.0.0.1",
+				     i ? self->s.sport : self->s.cport, sock, sizeof(sock), &us))
+			TH_LOG("%s", self->t.out);
+		rcvs = win_rcv(_metadata, self->t.out, true, sock, us);
+		EXPECT_LT(0, rcvs);
+		EXPECT_EQ(rcvs, count_lines_with(self->t.out, "\"event\":\"rcv\"")) TH_LOG("%s %s:\n%s",
+									args[1], port, self->t.out);
+	}
+
+	/* -6 on an IPv4 session, -4 on an IPv6 one: nothing of it; -6 on IPv6: all. */
+	args[1] = "-6";
+	args[2] = NULL;
+	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpwin", args, "Tracing", 0);
+	snprintf(want, sizeof(want), "\"lport\":%d,", self->s.sport);
+	EXPECT_EQ(0, count_lines_with(self->t.out, want)) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), "\"rport\":%d}", self->s.sport);
+	EXPECT_EQ(0, count_lines_with(self->t.out, want)) TH_LOG("%s", self->t.out);
+	if (!have_ipv6_loopback())
+		SKIP(return, "no IPv6 loopback address");
+	args[1] = "-4";
+	traced_session(_metadata, &self->t, &self->s, AF_INET6, "tcpwin", args, "Tracing", 0);
+	snprintf(want, sizeof(want), "\"lport\":%d,", self->s.sport);
+	EXPECT_EQ(0, count_lines_with(self->t.out, want)) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), "\"rport\":%d}", self->s.sport);
+	EXPECT_EQ(0, count_lines_with(self->t.out, want)) TH_LOG("%s", self->t.out);
+	args[1] = "-6";
+	traced_session(_metadata, &self->t, &self->s, AF_INET6, "tcpwin", args, "Tracing", 0);
+	json_strip_epoch(self->t.out);
+	win_session_ends(_metadata, self->t.out, true, &self->s);
+	DUMP_ON_FAILURE(self->t);
 }
 
 TEST_HARNESS_MAIN

@@ -11,7 +11,8 @@
 
 static const char *const tools[] = {
 	"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
-	"xmitstack", "tcpcount", "rxcpu", "tpcount",
+	"xmitstack", "tcpcount", "rxcpu", "tpcount", "tcpconnect", "tcpaccept",
+	"tcpbind",
 };
 /* The tools that take [interval [count]]. */
 static const char *const interval_tools[] = {
@@ -24,6 +25,7 @@ static const char *const interval_tools[] = {
 /* The counting tools: -t, -s COLUMN, -r ROWS. */
 static const char *const counting_tools[] = {
 	"soconnect", "sofamily", "soprotocol", "sockstat", "xmitstack", "tcpcount", "tpcount",
+	"tcpconnect",
 };
 
 /* rxcpu counts softirq work: no -p. */
@@ -257,10 +259,25 @@ TEST(tcp_tools_usage_errors)
 		{ "tcpsynbl", "1 x", "tcpsynbl: invalid count 'x': not a number" },
 		{ "tcpretrans", "-6 -4", "-4 and -6 exclude each other" },
 		{ "tcpretrans", "-c 3", "tcpretrans: unexpected argument '3'" },
+		{ "tcpconnect", "-P 0", "-P: invalid port '0': must be 1 to 65535" },
+		{ "tcpconnect", "-t", "tcpconnect: -t, -s and -r arrange the counts of -c" },
+		{ "tcpconnect", "-c -U", "tcpconnect: -U and -w shape the lines: -c prints counts" },
+		{ "tcpconnect", "-c -s bogus", "invalid sort column 'bogus': one of count, laddr, raddr, rport" },
+		{ "tcpconnect", "-u no_such_user_x", "invalid UID 'no_such_user_x': no such user" },
+		{ "tcpconnect", "1", "tcpconnect: unexpected argument '1'" },
+		{ "tcpaccept", "-P 65536", "-P: invalid port '65536': must be 1 to 65535" },
+		{ "tcpaccept", "-4 -6", "-4 and -6 exclude each other" },
+		{ "tcpaccept", "-c", "invalid option" },
+		{ "tcpaccept", "--cgroup /proc", "invalid cgroup '/proc': not a cgroup v2 directory" },
+		{ "tcpbind", "-P 80,x", "-P: invalid port 'x': not a number" },
+		{ "tcpbind", "-x 3", "tcpbind: unexpected argument '3'" },
+		{ "tcpbind", "-6 -4", "-4 and -6 exclude each other" },
 	};
 	static const char *const book[][2] = {
 		{ "tcplife", "tcplife.bt" }, { "tcpsynbl", "tcpsynbl.bt" },
 		{ "tcpretrans", "kprobes tcp_retransmit_skb" },
+		{ "tcpconnect", "tcpconnect-tp.bt" }, { "tcpaccept", "tcpaccept.bt" },
+		{ "tcpbind", "bindsnoop kprobes" },
 	};
 	char out[8192];
 	size_t i;
