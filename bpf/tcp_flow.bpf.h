@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The endpoints of a TCP socket (struct tcp_flow) for the TCP tools'
- * programs, with the filters that belong to the socket rather than to the
+ * The endpoints of a TCP socket (struct tcp_flow), and an skb's segment
+ * count, for the TCP tools' programs, with the filters that belong to the socket rather than to the
  * task on CPU: -4/-6 and --netns (timers and softirqs run in no task's
  * namespace).  Include after sock_common.h.
  */
@@ -33,6 +33,16 @@ static __always_inline bool tcp_flow_of(const struct sock *sk, struct tcp_flow *
 		bpf_core_read(f->raddr, 16, &sk->__sk_common.skc_v6_daddr);
 	}
 	return true;
+}
+
+/* The segments @skb carries (tcp_skb_pcount()), as RetransSegs counts them. */
+static __always_inline __u16 tcp_skb_segs(const struct sk_buff *skb)
+{
+	struct tcp_skb_cb *tcb = (struct tcp_skb_cb *)&skb->cb[0];
+	__u16 segs = 0;
+
+	bpf_core_read(&segs, sizeof(segs), &tcb->tcp_gso_segs);
+	return segs;
 }
 
 #endif

@@ -74,14 +74,9 @@ static __always_inline int record(const struct sock *sk, __u8 kind, __u16 segs)
 SEC("tp_btf/tcp_retransmit_skb")
 int BPF_PROG(tcp_retransmit_skb, const struct sock *sk, const struct sk_buff *skb)
 {
-	struct tcp_skb_cb *tcb;
-	__u16 segs = 0;
-
 	if (!skb)
 		return 0;
-	tcb = (struct tcp_skb_cb *)&skb->cb[0];
-	bpf_core_read(&segs, sizeof(segs), &tcb->tcp_gso_segs);
-	return record(sk, TCPRETRANS_RETRANSMIT, segs);
+	return record(sk, TCPRETRANS_RETRANSMIT, tcp_skb_segs(skb));
 }
 
 /* A listener resends a SYN-ACK: the request socket has the session. */

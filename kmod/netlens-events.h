@@ -27,6 +27,8 @@ int netlens_tcp_syn_recv_reg(void);
 void netlens_tcp_syn_recv_unreg(void);
 int netlens_tcp_loss_probe_reg(void);
 void netlens_tcp_loss_probe_unreg(void);
+int netlens_tcp_write_xmit_reg(void);
+void netlens_tcp_write_xmit_unreg(void);
 
 /*
  * The UAPI enums by name, for every consumer that reads the format files
@@ -428,6 +430,45 @@ TRACE_EVENT_FN(tcp_loss_probe,
 		  __print_symbolic(__entry->state, NETLENS_TCP_STATE_NAMES)),
 
 	netlens_tcp_loss_probe_reg, netlens_tcp_loss_probe_unreg
+);
+
+/*
+ * tcp_write_xmit() returned on @sk: it was called with @nonagle, the
+ * TCP_NAGLE_* bits (include/net/tcp.h: OFF 1, CORK 2, PUSH 4; none: Nagle
+ * on), and @blocked is its result: nothing in flight, segments queued,
+ * yet none could go (the send window, Nagle's or SWS avoidance held them).
+ * tcpnagle's measure.
+ */
+TRACE_EVENT_FN(tcp_write_xmit,
+	TP_PROTO(const struct sock *sk, int nonagle, bool blocked),
+	TP_ARGS(sk, nonagle, blocked),
+
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u16, family)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(u8, nonagle)
+		__field(bool, blocked)
+	),
+
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		__entry->family = sk->sk_family;
+		__entry->lport = sk->sk_num;
+		__entry->rport = ntohs(sk->sk_dport);
+		__entry->nonagle = nonagle;
+		__entry->blocked = blocked;
+	),
+
+	TP_printk("skaddr=%p family=%u lport=%u rport=%u nonagle=%s blocked=%d",
+		  __entry->skaddr, __entry->family, __entry->lport,
+		  __entry->rport,
+		  __print_flags(__entry->nonagle, "|",
+				{ 1, "OFF" }, { 2, "CORK" }, { 4, "PUSH" }),
+		  __entry->blocked),
+
+	netlens_tcp_write_xmit_reg, netlens_tcp_write_xmit_unreg
 );
 
 #endif /* _NETLENS_EVENTS_H */

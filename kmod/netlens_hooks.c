@@ -58,13 +58,24 @@ found:
 	set->hooks[i].entry(parent_ip, fregs);
 }
 
+static struct netlens_hook_kretprobe *netlens_hooks_instance_of(struct kretprobe_instance *ri)
+{
+	return container_of(get_kretprobe(ri), struct netlens_hook_kretprobe, rp);
+}
+
+static int netlens_hooks_kretprobe_entry(struct kretprobe_instance *ri,
+					 struct pt_regs *regs)
+{
+	return netlens_hooks_instance_of(ri)->hook->save(regs, ri->data);
+}
+
 static int netlens_hooks_kretprobe(struct kretprobe_instance *ri,
 				   struct pt_regs *regs)
 {
-	struct netlens_hook_kretprobe *k =
-		container_of(get_kretprobe(ri), struct netlens_hook_kretprobe, rp);
+	const struct netlens_hook *hook = netlens_hooks_instance_of(ri)->hook;
 
-	k->hook->exit(regs_return_value(regs), get_kretprobe_retaddr(ri));
+	hook->exit(regs_return_value(regs), get_kretprobe_retaddr(ri),
+		   hook->save ? ri->data : NULL);
 	return 0;
 }
 
@@ -82,6 +93,10 @@ static int netlens_hooks_place(struct netlens_hook_set *set, unsigned int i)
 	k->hook = hook;
 	k->rp.kp.symbol_name = hook->func;
 	k->rp.handler = netlens_hooks_kretprobe;
+	if (hook->save) {
+		k->rp.entry_handler = netlens_hooks_kretprobe_entry;
+		k->rp.data_size = NETLENS_HOOK_DATA;
+	}
 	err = register_kretprobe(&k->rp);
 	if (!err)
 		set->rps_registered |= BIT(i);

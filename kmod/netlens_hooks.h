@@ -2,7 +2,8 @@
 /*
  * On-demand hooks on kernel functions that have no tracepoint: a hook set
  * is a table of functions with an entry handler (ftrace, all of the set on
- * one ftrace_ops) or a return handler (kretprobe).  The set is armed
+ * one ftrace_ops) or a return handler (kretprobe), which may keep the
+ * call's arguments from its entry.  The set is armed
  * while it has users and disarmed with the last one.
  *
  * netlens_hooks_get() arms synchronously, so a tracepoint's regfunc can
@@ -22,12 +23,25 @@
 /* The function may be missing (inlined, renamed) on some kernels. */
 #define NETLENS_HOOK_OPTIONAL	BIT(0)
 
+/* What a return hook's @save may keep from the entry of a call. */
+#define NETLENS_HOOK_DATA	32
+
 struct netlens_hook {
 	const char *func;
 	/* At entry: @parent_ip is the caller; arguments through @fregs. */
 	void (*entry)(unsigned long parent_ip, struct ftrace_regs *fregs);
-	/* At return: @ret is the return value, @ret_ip where it returns to. */
-	void (*exit)(unsigned long ret, unsigned long ret_ip);
+	/*
+	 * At return: @ret is the return value, @ret_ip where it returns to,
+	 * @data what @save kept at the call's entry (NULL without @save).
+	 */
+	void (*exit)(unsigned long ret, unsigned long ret_ip, void *data);
+	/*
+	 * With @exit, optional: at entry, keep what the return handler needs
+	 * (arguments, from @regs) in @data, NETLENS_HOOK_DATA bytes; nonzero
+	 * leaves this call's return unreported.  The call must not sleep
+	 * long: each call in flight holds a kretprobe instance.
+	 */
+	int (*save)(struct pt_regs *regs, void *data);
 	unsigned int flags;
 	/*
 	 * An earlier hook of the table that makes this one unneeded when it

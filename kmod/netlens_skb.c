@@ -352,7 +352,8 @@ static void netlens_on_clone_fill(unsigned long parent_ip, struct ftrace_regs *f
 }
 
 /* slab_build_skb(data) returned: an skb built inline around a slab buffer. */
-static void netlens_on_slab_build_skb(unsigned long ret, unsigned long ret_ip)
+static void netlens_on_slab_build_skb(unsigned long ret, unsigned long ret_ip,
+				      void *unused)
 {
 	if (ret)
 		netlens_skb_born((const void *)ret, NETLENS_SKB_ALLOC_BUILD,

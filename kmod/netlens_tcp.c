@@ -7,10 +7,13 @@
  *                    (tcp_v4_syn_recv_sock, tcp_v6_syn_recv_sock): its
  *                    accept backlog against the limit, tcpsynbl's measure;
  *   tcp_loss_probe   a tail loss probe goes out (tcp_send_loss_probe),
- *                    tcpretrans -l.
+ *                    tcpretrans -l;
+ *   tcp_write_xmit   tcp_write_xmit() returns, with its Nagle argument and
+ *                    whether it was held back: tcpnagle.
  *
  * One hook set per event, so that enabling one arms only its own hooks:
- * a new event is a table of hooks, a handler and an entry in tcp_events[].
+ * a new event is a table of hooks, a handler, an entry in tcp_events[]
+ * and its NETLENS_TCP_EVENT_REG().
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -46,6 +49,29 @@ static void netlens_on_send_loss_probe(unsigned long parent_ip, struct ftrace_re
 	trace_tcp_loss_probe((const struct sock *)netlens_ftrace_arg(fregs, 0));
 }
 
+/* tcp_write_xmit(sk, mss_now, nonagle, push_one, gfp): its arguments for the return. */
+struct netlens_write_xmit_call {
+	const struct sock *sk;
+	int nonagle;
+};
+
+static int netlens_save_write_xmit(struct pt_regs *regs, void *data)
+{
+	struct netlens_write_xmit_call *call = data;
+
+	call->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	call->nonagle = regs_get_kernel_argument(regs, 2);
+	return 0;
+}
+
+static void netlens_on_write_xmit_ret(unsigned long ret, unsigned long ret_ip, void *data)
+{
+	const struct netlens_write_xmit_call *call = data;
+
+	/* A bool: the register's low byte. */
+	trace_tcp_write_xmit(call->sk, call->nonagle, ret & 0xff);
+}
+
 static const struct netlens_hook syn_recv_hooks[] = {
 	{ "tcp_v4_syn_recv_sock", .entry = netlens_on_syn_recv_sock, .instead_of = -1 },
 	/* A kernel without IPv6 has none. */
@@ -57,9 +83,17 @@ static const struct netlens_hook loss_probe_hooks[] = {
 	{ "tcp_send_loss_probe", .entry = netlens_on_send_loss_probe, .instead_of = -1 },
 };
 
+static const struct netlens_hook write_xmit_hooks[] = {
+	{ "tcp_write_xmit", .exit = netlens_on_write_xmit_ret,
+	  .save = netlens_save_write_xmit, .instead_of = -1 },
+};
+
+static_assert(sizeof(struct netlens_write_xmit_call) <= NETLENS_HOOK_DATA);
+
 enum netlens_tcp_event {
 	TCP_EVENT_SYN_RECV,
 	TCP_EVENT_LOSS_PROBE,
+	TCP_EVENT_WRITE_XMIT,
 	TCP_EVENT_COUNT
 };
 
@@ -68,28 +102,25 @@ static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT] = {
 				 .nr_hooks = ARRAY_SIZE(syn_recv_hooks) },
 	[TCP_EVENT_LOSS_PROBE] = { .name = "tcp_loss_probe", .hooks = loss_probe_hooks,
 				   .nr_hooks = ARRAY_SIZE(loss_probe_hooks) },
+	[TCP_EVENT_WRITE_XMIT] = { .name = "tcp_write_xmit", .hooks = write_xmit_hooks,
+				   .nr_hooks = ARRAY_SIZE(write_xmit_hooks) },
 };
 
-/* The tracepoints' regfunc and unregfunc: under tracepoints_mutex. */
-int netlens_tcp_syn_recv_reg(void)
-{
-	return netlens_hooks_get(&tcp_events[TCP_EVENT_SYN_RECV]);
+/* Each tracepoint's regfunc and unregfunc (under tracepoints_mutex). */
+#define NETLENS_TCP_EVENT_REG(event, idx)				\
+int netlens_##event##_reg(void)						\
+{									\
+	return netlens_hooks_get(&tcp_events[idx]);			\
+}									\
+									\
+void netlens_##event##_unreg(void)					\
+{									\
+	netlens_hooks_put(&tcp_events[idx]);				\
 }
 
-void netlens_tcp_syn_recv_unreg(void)
-{
-	netlens_hooks_put(&tcp_events[TCP_EVENT_SYN_RECV]);
-}
-
-int netlens_tcp_loss_probe_reg(void)
-{
-	return netlens_hooks_get(&tcp_events[TCP_EVENT_LOSS_PROBE]);
-}
-
-void netlens_tcp_loss_probe_unreg(void)
-{
-	netlens_hooks_put(&tcp_events[TCP_EVENT_LOSS_PROBE]);
-}
+NETLENS_TCP_EVENT_REG(tcp_syn_recv, TCP_EVENT_SYN_RECV)
+NETLENS_TCP_EVENT_REG(tcp_loss_probe, TCP_EVENT_LOSS_PROBE)
+NETLENS_TCP_EVENT_REG(tcp_write_xmit, TCP_EVENT_WRITE_XMIT)
 
 void netlens_tcp_init(void)
 {

@@ -48,22 +48,11 @@ run() {
 	echo "bench: $1: $line" >&2
 }
 
-# with_tool ROW READY CMD...: run the workload while CMD traces; CMD's
-# lifetimes counted go to events[ROW] (from its "total" or "@lifetimes").
-with_tool() {
-	local row=$1 ready=$2 pid i log=$OUT/$1.log
-	shift 2
-	"$@" >"$log" 2>&1 &
-	pid=$!
-	for i in $(seq 1 600); do
-		grep -q -- "$ready" "$log" && break
-		sleep 0.2
-	done
-	grep -q -- "$ready" "$log" || { echo "bench: $row did not start:"; cat "$log"; exit 1; }
-	run "$row"
-	kill -INT "$pid"
-	wait "$pid" || true
-	events[$row]=$(grep -o '"total":[0-9]*\|@lifetimes: [0-9]*' "$log" | grep -o '[0-9]*$' | tail -n 1 || true)
+. "$(dirname "$0")/bench-lib.sh"
+
+# lifetimes ROW: what ROW's tracer counted (its "total" or "@lifetimes").
+lifetimes() {
+	events[$1]=$(grep -o '"total":[0-9]*\|@lifetimes: [0-9]*' "$OUT/$1.log" | grep -o '[0-9]*$' | tail -n 1 || true)
 }
 
 run a
@@ -74,11 +63,14 @@ with_tool c "Tracing sk_buff" "$B/bin/skblife" -j
 after=$("$B/bin/netlensctl" -j skb | grep -o '"frees":[0-9]*' | cut -d: -f2)
 events[c]=$((after - before))
 with_tool d "Tracing sk_buff" "$B/bin/skblife" -F -j
+lifetimes d
 with_tool e "Attaching" bpftrace "$OUT/book-skblife.bt"
+lifetimes e
 # (f), the best pure-BPF alternative: raw tracepoints on the kmem events
 # filtered by the skbuff caches is exactly skblife -F (tp_btf cannot read
 # kmem_cache_alloc's ptr argument on 6.1): measured again.
 with_tool f "Tracing sk_buff" "$B/bin/skblife" -F -j
+lifetimes f
 
 desc() {
 	case $1 in
@@ -103,8 +95,8 @@ desc() {
 			evs=-
 		fi
 		printf '%-3s %-34s %10s %7s %10s %7s %12s\n' "$r" "$(desc $r)" \
-			"${udp[$r]}" "$(awk -v x="${udp[$r]}" -v y="${udp[a]}" 'BEGIN { printf "%.3f", x / y }')" \
-			"${tcp[$r]}" "$(awk -v x="${tcp[$r]}" -v y="${tcp[a]}" 'BEGIN { printf "%.3f", x / y }')" \
+			"${udp[$r]}" "$(ratio "${udp[$r]}" "${udp[a]}")" \
+			"${tcp[$r]}" "$(ratio "${tcp[$r]}" "${tcp[a]}")" \
 			"$evs"
 	done
 } | tee "$OUT/table.txt"

@@ -93,10 +93,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 	if (env.json) {
 		json_begin(stdout, "event");
 		json_str(stdout, "event", "accept");
-		json_u64(stdout, "pid", e->pid);
-		json_u64(stdout, "tid", e->tid);
-		json_u64(stdout, "uid", e->uid);
-		json_str(stdout, "comm", comm);
+		json_task(stdout, e->pid, e->tid, e->uid, comm);
 		json_flow(stdout, f);
 		json_u64(stdout, "backlog", e->backlog);
 		json_u64(stdout, "backlog_max", e->max_backlog);

@@ -120,10 +120,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 	if (env.json) {
 		json_begin(stdout, "event");
 		json_str(stdout, "event", "bind");
-		json_u64(stdout, "pid", e->pid);
-		json_u64(stdout, "tid", e->tid);
-		json_u64(stdout, "uid", e->uid);
-		json_str(stdout, "comm", comm);
+		json_task(stdout, e->pid, e->tid, e->uid, comm);
 		json_enum(stdout, "family", e->family, family_name(e->family));
 		json_str(stdout, "addr", addr);
 		json_u64(stdout, "port", e->port);

@@ -109,10 +109,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 	if (env.json) {
 		json_begin(stdout, "event");
 		json_str(stdout, "event", "connect");
-		json_u64(stdout, "pid", e->pid);
-		json_u64(stdout, "tid", e->tid);
-		json_u64(stdout, "uid", e->uid);
-		json_str(stdout, "comm", comm);
+		json_task(stdout, e->pid, e->tid, e->uid, comm);
 		json_flow(stdout, f);
 		json_end(stdout);
 	} else {

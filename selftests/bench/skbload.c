@@ -6,6 +6,12 @@
  * (instruction-counted under vmtest.sh -i, so runs repeat).
  *
  * usage: skbload [COUNT]
+ *        skbload -S COUNT      COUNT TCP sessions (connect, accept, one
+ *                              64-byte message, the server closes first),
+ *                              then COUNT 64-byte TCP messages on one, each
+ *                              read before the next is written: the TCP
+ *                              tools' workload, in one process (no
+ *                              scheduling between two to vary the rates)
  *        skbload -H MS COUNT   send COUNT datagrams, leave them unread for
  *                              MS milliseconds, then read them: skbs with a
  *                              known lifetime (the demo's skblife -L)
@@ -120,6 +126,69 @@ static double tcp_pps(int count)
 	return count / t0;
 }
 
+/* @count sessions: connect, accept, 64 bytes one way, close; sessions/s. */
+static double tcp_sessions_ps(int count)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(17103) };
+	int l, c, s, one = 1, i;
+	char buf[64] = { 0 };
+	double t0;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 16))
+		die("listen");
+	t0 = now();
+	for (i = 0; i < count; i++) {
+		c = socket(AF_INET, SOCK_STREAM, 0);
+		if (c < 0 || connect(c, (void *)&a, sizeof(a)))
+			die("connect session");
+		s = accept(l, NULL, NULL);
+		if (s < 0 || write(c, buf, sizeof(buf)) != sizeof(buf) ||
+		    read(s, buf, sizeof(buf)) != sizeof(buf))
+			die("session");
+		/* The server's end waits in TIME_WAIT, not the client's port. */
+		close(s);
+		close(c);
+	}
+	t0 = now() - t0;
+	close(l);
+	return count / t0;
+}
+
+/* @count 64-byte messages on one session, each read before the next. */
+static double tcp_pingpong_pps(int count)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(17104) };
+	int l, c, s, one = 1, i;
+	char buf[64] = { 0 };
+	double t0;
+
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	l = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
+		die("listen");
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (connect(c, (void *)&a, sizeof(a)))
+		die("connect tcp");
+	s = accept(l, NULL, NULL);
+	if (s < 0)
+		die("accept");
+	t0 = now();
+	for (i = 0; i < count; i++)
+		if (write(c, buf, sizeof(buf)) != sizeof(buf) ||
+		    recv(s, buf, sizeof(buf), MSG_WAITALL) != sizeof(buf))
+			die("message");
+	t0 = now() - t0;
+	close(s);
+	close(c);
+	close(l);
+	return count / t0;
+}
+
 static void hold_datagrams(int ms, int count)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(17102) };
@@ -158,6 +227,16 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
+	if (argc == 3 && !strcmp(argv[1], "-S")) {
+		count = atoi(argv[2]);
+		if (count <= 0 || count > 1000000) {
+			fprintf(stderr, "usage: skbload -S COUNT(1-1000000)\n");
+			return 2;
+		}
+		printf("sessions_ps=%.0f tcp_pps=%.0f\n", tcp_sessions_ps(count),
+		       tcp_pingpong_pps(count));
+		return 0;
+	}
 	if (count <= 0 || count > 10000000) {
 		fprintf(stderr, "usage: skbload [COUNT 1-10000000]\n");
 		return 2;

@@ -85,6 +85,8 @@ static const struct tool_case cases[] = {
 	{ "tcpconnect", { "-j", "-c" }, { "count", "interval" } },
 	{ "tcpaccept", { "-j" }, { "event" } },
 	{ "tcpbind", { "-j" }, { "event" } },
+	{ "tcpwin", { "-j" }, { "event" } },
+	{ "tcpnagle", { "-j" }, { "hist", "count", "interval" }, true },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
 	/* No loss here: the counts' end marker alone. */
 	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },

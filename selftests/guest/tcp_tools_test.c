@@ -35,6 +35,7 @@ struct session {
 	int cport, sport;
 	int gate[2];		/* both children wait until it closes */
 	int report[2];		/* the client's port, once connected */
+	int client_ns;		/* the client's network namespace; -1: the test's */
 };
 
 static socklen_t sockaddr_of(int family, const char *addr, int port,
@@ -122,6 +123,8 @@ static void client_child(struct session *s)
 	prctl(PR_SET_NAME, "nl-client");
 	close(s->report[0]);
 	wait_gate(s->gate);
+	if (s->client_ns >= 0 && setns(s->client_ns, CLONE_NEWNET))
+		_exit(5);
 	fd = socket(s->family, SOCK_STREAM, 0);
 	len = sockaddr_of(s->family, s->client_addr, 0, &ss);
 	if (fd < 0 || bind(fd, (void *)&ss, len))
@@ -143,7 +146,8 @@ static void client_child(struct session *s)
  * The listener and both children, held at the gate: the server's port and
  * both PIDs are known before the tool starts.  0 or -1.
  */
-static int session_prepare(struct session *s, int family)
+static int session_prepare_at(struct session *s, int family, const char *client_addr,
+			      const char *server_addr, int client_ns)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
@@ -151,8 +155,9 @@ static int session_prepare(struct session *s, int family)
 
 	memset(s, 0, sizeof(*s));
 	s->family = family;
-	snprintf(s->client_addr, sizeof(s->client_addr), family == AF_INET ? "127.0.0.1" : "::1");
-	snprintf(s->server_addr, sizeof(s->server_addr), family == AF_INET ? "127.0.0.2" : "::1");
+	s->client_ns = client_ns;
+	snprintf(s->client_addr, sizeof(s->client_addr), "%s", client_addr);
+	snprintf(s->server_addr, sizeof(s->server_addr), "%s", server_addr);
 	/* Close-on-exec: the tool started next must not hold the gate open. */
 	if (pipe2(s->gate, O_CLOEXEC) || pipe2(s->report, O_CLOEXEC))
 		return -1;
@@ -171,6 +176,13 @@ static int session_prepare(struct session *s, int family)
 	close(s->gate[0]);
 	close(s->report[1]);
 	return s->server > 0 && s->client > 0 ? 0 : -1;
+}
+
+/* Over loopback: 127.0.0.1 to 127.0.0.2, or ::1 to ::1. */
+static int session_prepare(struct session *s, int family)
+{
+	return session_prepare_at(s, family, family == AF_INET ? "127.0.0.1" : "::1",
+				  family == AF_INET ? "127.0.0.2" : "::1", -1);
 }
 
 /* Open the gate; 0 once both children ended well (their status logged). */
@@ -270,6 +282,23 @@ static int count_lines_with(const char *out, const char *needle)
 		n += hit && hit < eol;
 	}
 	return n;
+}
+
+/* Sum of "@key":N over the JSON lines of @out that have @with. */
+static long long json_sum(const char *out, const char *with, const char *key)
+{
+	char k[64];
+	const char *p, *eol, *v;
+	long long sum = 0;
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	for (p = out; *p; p = eol + !!*eol) {
+		eol = p + strcspn(p, "\n");
+		v = strstr(p, k);
+		if (*p == '{' && v && v < eol && strstr(p, with) && strstr(p, with) < eol)
+			sum += strtoll(v + strlen(k), NULL, 10);
+	}
+	return sum;
 }
 
 FIXTURE(tcplife) {
@@ -483,26 +512,34 @@ static int connect_to(int port)
 }
 
 /*
- * tcpsynbl @args started; 1 (with a SKIP reason in @why) when it says it
- * cannot trace here, 0 when tracing, -1 otherwise.
+ * @tool @args started, tracing once it printed @ready; 1 (with a SKIP
+ * reason in @why) when it says it @cannot trace here (no module, fentry
+ * nor kprobes), 0 when tracing, -1 otherwise.
  */
-static int synbl_start(struct bg_tool *t, const char *const args[], char *why, size_t len)
+static int fallback_tool_start(struct bg_tool *t, const char *tool, const char *const args[],
+			       const char *ready, const char *cannot, char *why, size_t len)
 {
-	char bin[512], *argv[8];
+	char bin[512], *argv[12];
 	int n = 0;
 
-	argv[n++] = (char *)tool_path("tcpsynbl", bin, sizeof(bin));
-	while (*args && n < 7)
+	argv[n++] = (char *)tool_path(tool, bin, sizeof(bin));
+	while (*args && n < 11)
 		argv[n++] = (char *)*args++;
 	argv[n] = NULL;
-	if (!bg_tool_start(t, argv, "Tracing SYN backlog size", READY_MS))
+	if (!bg_tool_start(t, argv, ready, READY_MS))
 		return 0;
-	if (bg_tool_stop(t, SIGKILL, STOP_MS) == 1 && strstr(t->out, "cannot trace handshakes: ")) {
+	if (bg_tool_stop(t, SIGKILL, STOP_MS) == 1 && strstr(t->out, cannot)) {
 		snprintf(why, len, "%.*s", (int)len - 1, t->out);
 		return 1;
 	}
-	fprintf(stderr, "# tcpsynbl did not start:\n%s\n", t->out);
+	fprintf(stderr, "# %s did not start:\n%s\n", tool, t->out);
 	return -1;
+}
+
+static int synbl_start(struct bg_tool *t, const char *const args[], char *why, size_t len)
+{
+	return fallback_tool_start(t, "tcpsynbl", args, "Tracing SYN backlog size",
+				   "cannot trace handshakes: ", why, len);
 }
 
 FIXTURE(tcpsynbl) {
@@ -991,6 +1028,305 @@ TEST_F_TIMEOUT(tcpbind, port_filter, 180)
 	EXPECT_EQ(1, count_lines_with(self->t.out, "\"ret\":0,")) TH_LOG("%s", self->t.out);
 }
 
+/* ---- sessions between network namespaces, over veth ---------------------- */
+
+#define VETH_NS_CLIENT	"nl-tcpa"
+#define VETH_NS_SERVER	"nl-tcpb"
+#define VETH_CLIENT	"10.199.1.1"
+#define VETH_SERVER	"10.199.1.2"
+
+FIXTURE(veth) {
+	struct session s;
+	struct bg_tool t, t2;
+	int ns_client, ns_server, ns_test;
+};
+
+FIXTURE_SETUP(veth)
+{
+	char out[1024];
+
+	self->ns_client = self->ns_server = self->ns_test = -1;
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+	/* Test hosts of their own: in the guests, not on the machine running them. */
+	if (!getenv("NETLENS_VMTEST"))
+		SETUP_SKIP("sessions between namespaces over veth run in the test guests (vmtest.sh)");
+	run_cmd(NULL, 0, "ip netns del " VETH_NS_CLIENT " 2>/dev/null; ip netns del " VETH_NS_SERVER
+		" 2>/dev/null");
+	ASSERT_EQ(0, run_cmd(out, sizeof(out),
+		"ip netns add " VETH_NS_CLIENT " && ip netns add " VETH_NS_SERVER " && "
+		"ip link add nltc0 netns " VETH_NS_CLIENT " type veth peer name nltc1 netns "
+		VETH_NS_SERVER " && "
+		"ip -n " VETH_NS_CLIENT " addr add " VETH_CLIENT "/24 dev nltc0 && "
+		"ip -n " VETH_NS_SERVER " addr add " VETH_SERVER "/24 dev nltc1 && "
+		"ip -n " VETH_NS_CLIENT " link set nltc0 up && ip -n " VETH_NS_SERVER " link set nltc1 up && "
+		"ip -n " VETH_NS_CLIENT " link set lo up && ip -n " VETH_NS_SERVER " link set lo up 2>&1"))
+		TH_LOG("%s", out);
+	self->ns_client = open("/run/netns/" VETH_NS_CLIENT, O_RDONLY | O_CLOEXEC);
+	self->ns_server = open("/run/netns/" VETH_NS_SERVER, O_RDONLY | O_CLOEXEC);
+	self->ns_test = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	ASSERT_LE(0, self->ns_client);
+	ASSERT_LE(0, self->ns_server);
+	ASSERT_LE(0, self->ns_test);
+}
+
+FIXTURE_TEARDOWN(veth)
+{
+	if (self->ns_test >= 0)
+		setns(self->ns_test, CLONE_NEWNET);
+	run_cmd(NULL, 0, "ip netns del " VETH_NS_CLIENT " 2>/dev/null; ip netns del " VETH_NS_SERVER
+		" 2>/dev/null");
+}
+
+/*
+ * The session's listener and server in the server's namespace, its client
+ * in the client's: set up from the server's, the test back in its own.
+ */
+static int veth_prepare(FIXTURE_DATA(veth) *self)
+{
+	int ret;
+
+	if (setns(self->ns_server, CLONE_NEWNET))
+		return -1;
+	ret = session_prepare_at(&self->s, AF_INET, VETH_CLIENT, VETH_SERVER, self->ns_client);
+	if (setns(self->ns_test, CLONE_NEWNET))
+		return -1;
+	return ret;
+}
+
+/* The JSON session line tcplife prints for one end, as far as bytes go. */
+static void veth_session_end(char *buf, size_t len, const struct session *s, bool client)
+{
+	snprintf(buf, len, "\"pid\":%d,\"comm\":\"%s\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"laddr\":\"%s\",\"lport\":%d,\"raddr\":\"%s\",\"rport\":%d,"
+		 "\"tx_bytes\":%d,\"rx_bytes\":%d,",
+		 client ? s->client : s->server, client ? "nl-client" : "nl-server",
+		 client ? VETH_CLIENT : VETH_SERVER, client ? s->cport : s->sport,
+		 client ? VETH_SERVER : VETH_CLIENT, client ? s->sport : s->cport,
+		 client ? UP_BYTES + 2 : DOWN_BYTES + 1, client ? DOWN_BYTES + 1 : UP_BYTES + 1);
+}
+
+/* Both ends of a session over veth, each in its namespace, bytes exact. */
+TEST_F_TIMEOUT(veth, tcplife_both_ends, 180)
+{
+	const char *args[] = { "-j", NULL };
+	char want[384];
+
+	ASSERT_EQ(0, veth_prepare(self));
+	ASSERT_EQ(0, tool_start(&self->t, "tcplife", args, "Tracing"));
+	ASSERT_EQ(0, session_run(&self->s));
+	for (int i = 0; i < 50 && count_lines_affix(self->t.out, "{", "}") < 2; i++)
+		bg_tool_read(&self->t, 100, NULL);
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	veth_session_end(want, sizeof(want), &self->s, true);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	veth_session_end(want, sizeof(want), &self->s, false);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+}
+
+/* --netns: the end whose socket is in that namespace, only. */
+TEST_F_TIMEOUT(veth, tcplife_netns_picks_one_end, 300)
+{
+	const char *args[] = { "-j", "--netns", NULL, NULL };
+	char want[384];
+
+	for (int client = 1; client >= 0; client--) {
+		args[2] = client ? "/run/netns/" VETH_NS_CLIENT : "/run/netns/" VETH_NS_SERVER;
+		ASSERT_EQ(0, veth_prepare(self));
+		ASSERT_EQ(0, tool_start(&self->t, "tcplife", args, "Tracing"));
+		ASSERT_EQ(0, session_run(&self->s));
+		bg_tool_read(&self->t, 5000, "}\n");
+		ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+		EXPECT_EQ(1, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+		veth_session_end(want, sizeof(want), &self->s, client);
+		EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want,
+									  self->t.out);
+	}
+}
+
+/* The connect in the client's namespace, the accept in the server's. */
+TEST_F_TIMEOUT(veth, connect_and_accept_by_namespace, 180)
+{
+	const char *cargs[] = { "-j", "--netns", "/run/netns/" VETH_NS_CLIENT, NULL };
+	const char *aargs[] = { "-j", "--netns", "/run/netns/" VETH_NS_SERVER, NULL };
+	char want[384];
+
+	ASSERT_EQ(0, veth_prepare(self));
+	ASSERT_EQ(0, tool_start(&self->t, "tcpconnect", cargs, "Tracing"));
+	ASSERT_EQ(0, tool_start(&self->t2, "tcpaccept", aargs, "Tracing"));
+	ASSERT_EQ(0, session_run(&self->s));
+	bg_tool_read(&self->t, 5000, "}\n");
+	bg_tool_read(&self->t2, 5000, "}\n");
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	ASSERT_EQ(0, bg_tool_stop(&self->t2, SIGINT, STOP_MS)) TH_LOG("%s", self->t2.out);
+	EXPECT_EQ(1, count_lines_affix(self->t.out, "{", "}")) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), "\"comm\":\"nl-client\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"laddr\":\"" VETH_CLIENT "\",\"lport\":%d,\"raddr\":\"" VETH_SERVER "\",\"rport\":%d}",
+		 self->s.cport, self->s.sport);
+	EXPECT_EQ(1, count_lines_with(self->t.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t.out);
+	EXPECT_EQ(1, count_lines_affix(self->t2.out, "{", "}")) TH_LOG("%s", self->t2.out);
+	snprintf(want, sizeof(want), "\"comm\":\"nl-server\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"laddr\":\"" VETH_SERVER "\",\"lport\":%d,\"raddr\":\"" VETH_CLIENT "\",\"rport\":%d,"
+		 "\"backlog\":0,\"backlog_max\":4}", self->s.sport, self->s.cport);
+	EXPECT_EQ(1, count_lines_with(self->t2.out, want)) TH_LOG("%s\nnot in\n%s", want, self->t2.out);
+}
+
+/* ---- tcpnagle ------------------------------------------------------------- */
+
+FIXTURE(tcpnagle) {
+	struct bg_tool t;
+	int lfd, client, server;
+};
+
+FIXTURE_SETUP(tcpnagle)
+{
+	if (geteuid())
+		SETUP_SKIP("needs root (BPF)");
+	self->lfd = self->client = self->server = -1;
+}
+
+FIXTURE_TEARDOWN(tcpnagle)
+{
+	if (self->client >= 0)
+		close(self->client);
+	if (self->server >= 0)
+		close(self->server);
+	if (self->lfd >= 0)
+		close(self->lfd);
+}
+
+#define NAGLE_WRITES	10
+#define CORK_HOLD_MS	50
+
+/*
+ * tcpnagle -j -D (the listener's port) through @force (NULL: the best
+ * source), then a connection to the listener: the client's transmits are
+ * traced, the server's are not.  1 when it cannot trace here (SKIP).
+ */
+static int nagle_prepare(struct __test_metadata *_metadata, FIXTURE_DATA(tcpnagle) *self,
+			 const char *force, char *why, size_t len)
+{
+	char port_arg[16];
+	const char *args[] = { "-j", "-D", port_arg, NULL };
+	int port, ret;
+
+	self->lfd = listen_backlog(4, &port, false);
+	if (self->lfd < 0)
+		return -1;
+	snprintf(port_arg, sizeof(port_arg), "%d", port);
+	if (force)
+		setenv("NETLENS_FORCE_ATTACH", force, 1);
+	ret = fallback_tool_start(&self->t, "tcpnagle", args, "Tracing TCP nagle",
+				  "cannot trace TCP transmits: ", why, len);
+	unsetenv("NETLENS_FORCE_ATTACH");
+	if (ret)
+		return ret;
+	self->client = connect_to(port);
+	self->server = accept(self->lfd, NULL, NULL);
+	return self->client >= 0 && self->server >= 0 ? 0 : -1;
+}
+
+/* Calls counted with Nagle argument @nonagle in @out; 0 when none. */
+static long long nagle_calls(const char *out, int nonagle)
+{
+	char key[32];
+
+	snprintf(key, sizeof(key), "\"nonagle\":%d,", nonagle);
+	return json_sum(out, key, "count");
+}
+
+/* With TCP_NODELAY, every transmit the client's writes cause is OFF. */
+static void nagle_nodelay(struct __test_metadata *_metadata, FIXTURE_DATA(tcpnagle) *self,
+			  const char *force)
+{
+	char why[2048], buf[NAGLE_WRITES * 100];
+	long long off = 0;
+	int one = 1, ret, i;
+
+	ret = nagle_prepare(_metadata, self, force, why, sizeof(why));
+	if (ret == 1)
+		SKIP(return, "%.900s", why);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, setsockopt(self->client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one)));
+	memset(buf, 'n', sizeof(buf));
+	for (i = 0; i < NAGLE_WRITES; i++) {
+		ASSERT_EQ(100, write(self->client, buf, 100));
+		usleep(10000);
+	}
+	ASSERT_EQ(0, xfer(self->server, sizeof(buf), false));
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	for (i = 0; i < 8; i++) {
+		if (i & 1)
+			off += nagle_calls(self->t.out, i);
+		else
+			EXPECT_EQ(0, nagle_calls(self->t.out, i)) TH_LOG("nonagle %d:\n%s", i, self->t.out);
+	}
+	/* Each write pushed its segment at once (nothing held back). */
+	EXPECT_LE(NAGLE_WRITES, off) TH_LOG("%s", self->t.out);
+}
+
+/*
+ * TCP_CORK holds a 100-byte write (a CORK call that returns "held");
+ * uncorking CORK_HOLD_MS later sends it (a Nagle-on call): one held_us
+ * entry of at least that long.
+ */
+static void nagle_cork(struct __test_metadata *_metadata, FIXTURE_DATA(tcpnagle) *self,
+		       const char *force)
+{
+	char why[2048], buf[100], line[1024];
+	const char *held;
+	int on = 1, off = 0, ret;
+
+	ret = nagle_prepare(_metadata, self, force, why, sizeof(why));
+	if (ret == 1)
+		SKIP(return, "%.900s", why);
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, setsockopt(self->client, IPPROTO_TCP, TCP_CORK, &on, sizeof(on)));
+	memset(buf, 'c', sizeof(buf));
+	ASSERT_EQ(100, write(self->client, buf, sizeof(buf)));
+	usleep(CORK_HOLD_MS * 1000);
+	ASSERT_EQ(0, setsockopt(self->client, IPPROTO_TCP, TCP_CORK, &off, sizeof(off)));
+	ASSERT_EQ(0, xfer(self->server, sizeof(buf), false));
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	EXPECT_LE(1, nagle_calls(self->t.out, 2)) TH_LOG("%s", self->t.out);
+	EXPECT_LE(1, nagle_calls(self->t.out, 0)) TH_LOG("%s", self->t.out);
+	held = json_line_with(self->t.out, "\"name\":\"held\"", line, sizeof(line));
+	ASSERT_NE(NULL, held) TH_LOG("%s", self->t.out);
+	EXPECT_EQ(1, json_num(held, "total")) TH_LOG("%s", held);
+	/* The one bucket's lower bound: a power of two within the hold. */
+	EXPECT_LE(CORK_HOLD_MS * 1000 / 2, json_num(held, "low")) TH_LOG("%s", held);
+}
+
+TEST_F_TIMEOUT(tcpnagle, nodelay_transmits_are_off, 180)
+{
+	nagle_nodelay(_metadata, self, NULL);
+}
+
+TEST_F_TIMEOUT(tcpnagle, nodelay_transmits_are_off_fexit, 180)
+{
+	nagle_nodelay(_metadata, self, "fentry");
+}
+
+TEST_F_TIMEOUT(tcpnagle, nodelay_transmits_are_off_kprobe, 180)
+{
+	nagle_nodelay(_metadata, self, "kprobe");
+}
+
+TEST_F_TIMEOUT(tcpnagle, cork_held_then_sent, 180)
+{
+	nagle_cork(_metadata, self, NULL);
+}
+
+TEST_F_TIMEOUT(tcpnagle, cork_held_then_sent_fexit, 180)
+{
+	nagle_cork(_metadata, self, "fentry");
+}
+
+TEST_F_TIMEOUT(tcpnagle, cork_held_then_sent_kprobe, 180)
+{
+	nagle_cork(_metadata, self, "kprobe");
+}
+
 /* ---- tcpretrans ----------------------------------------------------------- */
 
 #define LOSSY_NS	"nl-lossy"
@@ -1125,23 +1461,6 @@ static int retrans_start(struct bg_tool *t, const char *const more[])
 	return tool_start(t, "tcpretrans", args, "Tracing");
 }
 
-/* Sum of "@key":N over the JSON lines of @out that have @with. */
-static long long json_sum(const char *out, const char *with, const char *key)
-{
-	char k[64];
-	const char *p, *eol, *v;
-	long long sum = 0;
-
-	snprintf(k, sizeof(k), "\"%s\":", key);
-	for (p = out; *p; p = eol + !!*eol) {
-		eol = p + strcspn(p, "\n");
-		v = strstr(p, k);
-		if (*p == '{' && v && v < eol && strstr(p, with) && strstr(p, with) < eol)
-			sum += strtoll(v + strlen(k), NULL, 10);
-	}
-	return sum;
-}
-
 /*
  * Every retransmit is one line, with the segments it resent: together as
  * many as the namespace's TcpRetransSegs says.
@@ -1188,11 +1507,15 @@ TEST_F_TIMEOUT(tcpretrans, counts_and_loss_probes, 300)
 
 /* The book's tcpwin.bt header, kept as it is. */
 #define WIN_HEADER	"event,sock,time_us,snd_cwnd,snd_ssthresh,sk_sndbuf,sk_wmem_queued"
+/* On stderr, so that the CSV on stdout is the book's whatever it goes to. */
+#define WIN_BANNER	"Tracing TCP windows. Ctrl-C to end."
+#define WIN_NS		"nl-win"	/* a namespace of its own, without loss */
 
 FIXTURE(tcpwin) {
 	struct session s;
 	struct bg_tool t;
-	bool ns;
+	bool ns;		/* LOSSY_NS made */
+	bool win_ns;		/* WIN_NS made */
 };
 
 FIXTURE_SETUP(tcpwin)
@@ -1205,6 +1528,8 @@ FIXTURE_TEARDOWN(tcpwin)
 {
 	if (self->ns)
 		run_cmd(NULL, 0, "ip netns del " LOSSY_NS " 2>/dev/null");
+	if (self->win_ns)
+		run_cmd(NULL, 0, "ip netns del " WIN_NS " 2>/dev/null");
 }
 
 /* The next line of *@p into @buf (cut to @len), *@p past it; false at the end. */
@@ -1351,8 +1676,9 @@ TEST_F_TIMEOUT(tcpwin, csv_book_header_new_and_rcv, 180)
 	const char *args[] = { NULL };
 
 	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpwin", args, WIN_HEADER, 0);
-	EXPECT_EQ(0, strncmp(WIN_HEADER "\n", self->t.out, strlen(WIN_HEADER) + 1))
-		TH_LOG("%s", self->t.out);
+	/* The banner on stderr, then the CSV's header first on stdout. */
+	EXPECT_EQ(0, strncmp(WIN_BANNER "\n" WIN_HEADER "\n", self->t.out,
+			     strlen(WIN_BANNER WIN_HEADER) + 2)) TH_LOG("%s", self->t.out);
 	EXPECT_EQ(1, count_lines(self->t.out, WIN_HEADER));
 	win_session_ends(_metadata, self->t.out, false, &self->s);
 	DUMP_ON_FAILURE(self->t);
@@ -1368,6 +1694,8 @@ TEST_F_TIMEOUT(tcpwin, csv_timestamps_and_event_choice, 180)
 
 	traced_session(_metadata, &self->t, &self->s, AF_INET, "tcpwin", args, WIN_HEADER, 0);
 	p = self->t.out;
+	ASSERT_TRUE(next_line(&p, line, sizeof(line)));
+	EXPECT_STREQ(WIN_BANNER, line);
 	ASSERT_TRUE(next_line(&p, line, sizeof(line)));
 	EXPECT_STREQ("time," WIN_HEADER, line);
 	while (next_line(&p, line, sizeof(line))) {
@@ -1442,6 +1770,102 @@ TEST_F_TIMEOUT(tcpwin, retrans_match_retrans_segs, 300)
 	}
 	EXPECT_LT(0, lines);
 	TH_LOG("%d retrans events (%d SYN-ACKs), %lld segments", lines, synacks, retrans);
+	DUMP_ON_FAILURE(self->t);
+}
+
+/*
+ * In WIN_NS, a client connects to a listener that defers accepting until
+ * data comes (TCP_DEFER_ACCEPT, 1 s) and sends none: when the deferral
+ * ends, the listener resends its SYN-ACK, from the request socket.  Then
+ * both go.  *@retrans: the namespace's TcpRetransSegs delta; the
+ * listener's port in *@sport, the client's in *@cport.  0 or -1.
+ */
+static int synack_resent(long long *retrans, int *sport, int *cport)
+{
+	long long r[3] = { -1, -1, -1 };
+	int p[2], st;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int fd = open("/run/netns/" WIN_NS, O_RDONLY | O_CLOEXEC), lfd, c, port, i, one = 1;
+		long long rs0, out[3];
+
+		if (fd < 0 || setns(fd, CLONE_NEWNET))
+			_exit(1);
+		rs0 = net_counter("/proc/net/snmp", "Tcp:", "RetransSegs");
+		lfd = listen_backlog(4, &port, false);
+		if (lfd < 0 || setsockopt(lfd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &one, sizeof(one)))
+			_exit(2);
+		c = connect_to(port);
+		if (c < 0)
+			_exit(3);
+		for (i = 0; i < 100 && net_counter("/proc/net/snmp", "Tcp:", "RetransSegs") == rs0; i++)
+			usleep(50000);
+		/* The client's ack of it: the listener makes the child now. */
+		usleep(300000);
+		out[1] = port;
+		out[2] = port_of(c);
+		abort_close(c);
+		close(lfd);
+		out[0] = net_counter("/proc/net/snmp", "Tcp:", "RetransSegs") - rs0;
+		if (write(p[1], out, sizeof(out)) != sizeof(out))
+			_exit(4);
+		_exit(0);
+	}
+	close(p[1]);
+	if (read(p[0], r, sizeof(r)) != sizeof(r))
+		r[0] = -1;
+	close(p[0]);
+	waitpid(pid, &st, 0);
+	*retrans = r[0];
+	*sport = r[1];
+	*cport = r[2];
+	return st == 0 && r[0] >= 0 ? 0 : -1;
+}
+
+/*
+ * A listener's SYN-ACK resent is a retrans event of one segment, of its
+ * request socket (state NEW_SYN_RECV, the session's ports), counted as
+ * TcpRetransSegs counts it; not of a socket a new event introduced.
+ */
+TEST_F_TIMEOUT(tcpwin, synack_retrans_of_request_socket, 180)
+{
+	const char *args[] = { "--netns", "/run/netns/" WIN_NS, "-e", "retrans,new", "-j", NULL };
+	char out[1024], want[256], csock[64], sock[64], line[1024];
+	long long retrans, us;
+	int sport, cport, lines = 0;
+	const char *p;
+
+	run_cmd(NULL, 0, "ip netns del " WIN_NS " 2>/dev/null");
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip netns add " WIN_NS " 2>&1")) TH_LOG("%s", out);
+	self->win_ns = true;
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "ip -n " WIN_NS " link set lo up 2>&1")) TH_LOG("%s", out);
+	ASSERT_EQ(0, tool_start(&self->t, "tcpwin", args, "Tracing"));
+	ASSERT_EQ(0, synack_resent(&retrans, &sport, &cport));
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	json_strip_epoch(self->t.out);
+	ASSERT_LT(0, retrans) TH_LOG("no SYN-ACK resent in 5 s:\n%s", self->t.out);
+	EXPECT_EQ(retrans, json_sum(self->t.out, "\"event\":\"retrans\"", "segs"))
+		TH_LOG("%s", self->t.out);
+	ASSERT_EQ(1, win_new(self->t.out, true, "127.0.0.1", cport, "127.0.0.1", sport, csock,
+			     sizeof(csock), &us)) TH_LOG("%s", self->t.out);
+	snprintf(want, sizeof(want), ",\"family\":2,\"family_name\":\"AF_INET\",\"laddr\":\"127.0.0.1\","
+		 "\"lport\":%d,\"raddr\":\"127.0.0.1\",\"rport\":%d,\"segs\":1,\"state\":12,"
+		 "\"state_name\":\"NEW_SYN_RECV\"}", sport, cport);
+	p = self->t.out;
+	while (next_line(&p, line, sizeof(line))) {
+		if (!strstr(line, "\"event\":\"retrans\""))
+			continue;
+		lines++;
+		EXPECT_EQ(1, count_lines_affix(line, "{\"type\":\"event\",\"event\":\"retrans\",\"sock\":\"0x",
+					       want)) TH_LOG("%s\nnot ending in\n%s", line, want);
+		ASSERT_NE(NULL, json_strval(line, "sock", sock, sizeof(sock)));
+		EXPECT_STRNE(csock, sock);
+	}
+	EXPECT_EQ(retrans, lines) TH_LOG("%s", self->t.out);
 	DUMP_ON_FAILURE(self->t);
 }
 

@@ -16,6 +16,7 @@
 #include "hist.h"
 #include "jsonout.h"
 #include "kvtable.h"
+#include "tcpflow.h"
 
 /*
  * What @fn printed, every "epoch_us":DIGITS as "epoch_us":T after checking
@@ -324,6 +325,39 @@ TEST(schema_checks_lines)
 		n = json_schema_violations(line, why, sizeof(why));
 		EXPECT_LT(0, n) TH_LOG("passed: %s", bad[i]);
 	}
+}
+
+/* A TCP tool's event: the task, then the session (tcpflow.h). */
+static void print_tcp_event(FILE *f, void *arg)
+{
+	struct tcp_flow flow = { .family = AF_INET6, .lport = 22, .rport = 50000 };
+
+	flow.laddr[15] = 1;		/* ::1 */
+	memcpy(flow.raddr, "\x20\x01\x0d\xb8", 4);	/* 2001:db8:: */
+	json_begin(f, "event");
+	json_str(f, "event", "accept");
+	json_task(f, 181, 182, 0, "sshd");
+	json_flow(f, &flow);
+	json_end(f);
+}
+
+TEST(json_tcp_task_and_flow)
+{
+	char buf[64], addr[4] = { 127, 0, 0, 2 };
+	int bad;
+	char *out = capture(print_tcp_event, NULL, &bad);
+
+	ASSERT_NE(NULL, out);
+	EXPECT_EQ(0, bad);
+	EXPECT_STREQ("{\"type\":\"event\",\"epoch_us\":T,\"event\":\"accept\",\"pid\":181,"
+		     "\"tid\":182,\"uid\":0,\"comm\":\"sshd\",\"family\":10,\"family_name\":\"AF_INET6\","
+		     "\"laddr\":\"::1\",\"lport\":22,\"raddr\":\"2001:db8::\",\"rport\":50000}\n", out);
+	free(out);
+	/* Text endpoints: IPv6 in brackets; a short buffer is cut, terminated. */
+	EXPECT_STREQ("127.0.0.2:5000", flow_endpoint(buf, sizeof(buf), AF_INET, (__u8 *)addr, 5000));
+	EXPECT_STREQ("127.0.0.2", flow_addr(buf, sizeof(buf), AF_INET, (__u8 *)addr));
+	EXPECT_STREQ("127.0.0", flow_endpoint(buf, 8, AF_INET, (__u8 *)addr, 5000));
+	EXPECT_STREQ("?", flow_addr(buf, 4, AF_INET, (__u8 *)addr));
 }
 
 TEST_HARNESS_MAIN

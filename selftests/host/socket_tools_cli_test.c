@@ -272,12 +272,16 @@ TEST(tcp_tools_usage_errors)
 		{ "tcpbind", "-P 80,x", "-P: invalid port 'x': not a number" },
 		{ "tcpbind", "-x 3", "tcpbind: unexpected argument '3'" },
 		{ "tcpbind", "-6 -4", "-4 and -6 exclude each other" },
+		{ "tcpnagle", "-p 1", "invalid option -- 'p'" },
+		{ "tcpnagle", "-D 0", "-D: invalid port '0': must be 1 to 65535" },
+		{ "tcpnagle", "0", "tcpnagle: invalid interval '0': must be 1 to 86400" },
+		{ "tcpnagle", "-s bogus", "invalid sort column 'bogus': one of count, nonagle, nonagle_name" },
 	};
 	static const char *const book[][2] = {
 		{ "tcplife", "tcplife.bt" }, { "tcpsynbl", "tcpsynbl.bt" },
 		{ "tcpretrans", "kprobes tcp_retransmit_skb" },
 		{ "tcpconnect", "tcpconnect-tp.bt" }, { "tcpaccept", "tcpaccept.bt" },
-		{ "tcpbind", "bindsnoop kprobes" },
+		{ "tcpbind", "bindsnoop kprobes" }, { "tcpnagle", "tcpnagle.bt" },
 	};
 	char out[8192];
 	size_t i;
@@ -413,6 +417,39 @@ TEST(tpcount_category)
 		EXPECT_NE(NULL, strstr(out, cases[i].msg)) {
 			TH_LOG("tpcount %s: %s", cases[i].arg, out);
 		}
+	}
+}
+
+/* tcpwin: its options' usage errors (exit 2), and --help documents its lines. */
+TEST(tcpwin_usage_errors)
+{
+	static const struct usage_error bad[] = {
+		{ "tcpwin", "-e foo", "tcpwin: -e: invalid event 'foo': one of rcv, retrans, new" },
+		{ "tcpwin", "-e rcv,", "tcpwin: -e: invalid event '': one of rcv, retrans, new" },
+		{ "tcpwin", "-e", "option requires an argument -- 'e'" },
+		{ "tcpwin", "-L 0", "tcpwin: -L: invalid port '0': must be 1 to 65535" },
+		{ "tcpwin", "-D 22,x", "tcpwin: -D: invalid port 'x': not a number" },
+		{ "tcpwin", "-4 -6", "-4 and -6 exclude each other" },
+		{ "tcpwin", "--netns 0", "invalid network namespace inode '0'" },
+		{ "tcpwin", "-p 1", "invalid option -- 'p'" },
+		{ "tcpwin", "1", "tcpwin: unexpected argument '1'" },
+	};
+	static const char *const help[] = {
+		"tcpwin.bt", "EXAMPLES:",
+		"rcv,sock,time_us,snd_cwnd,snd_ssthresh,sk_sndbuf,sk_wmem_queued",
+		"retrans,sock,time_us,segs,state", "new,sock,time_us,saddr,sport,daddr,dport",
+		"tcp:tcp_probe", "tcp:tcp_retransmit_skb", "tcp:tcp_retransmit_synack",
+		"sock:inet_sock_set_state",
+	};
+	char out[8192];
+	size_t i;
+
+	expect_usage_errors(_metadata, bad, N(bad));
+	EXPECT_EQ(0, run_tool(out, sizeof(out), "tcpwin", "--help"));
+	for (i = 0; i < N(help); i++) {
+		const char *want = help[i];
+
+		EXPECT_NE(NULL, strstr(out, want)) TH_LOG("no '%s' in tcpwin --help:\n%s", want, out);
 	}
 }
 

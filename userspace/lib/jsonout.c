@@ -146,3 +146,11 @@ void json_interval(FILE *out, unsigned int index, unsigned int interval_s,
 	json_end(out);
 	fflush(out);
 }
+
+void json_task(FILE *out, __u32 pid, __u32 tid, __u32 uid, const char *comm)
+{
+	json_u64(out, "pid", pid);
+	json_u64(out, "tid", tid);
+	json_u64(out, "uid", uid);
+	json_str(out, "comm", comm);
+}

@@ -43,6 +43,9 @@ void json_bool(FILE *out, const char *name, bool value);
 void json_enum(FILE *out, const char *name, long long value,
 	       const char *value_name);
 
+/* ,"pid":..,"tid":..,"uid":..,"comm":.. of the task an event ran in. */
+void json_task(FILE *out, __u32 pid, __u32 tid, __u32 uid, const char *comm);
+
 /* A histogram line: json_hist_begin(), label members, json_hist_end(). */
 struct hist_bucket {
 	unsigned long long low, high, count;

@@ -371,3 +371,31 @@ out:
 	free(val);
 	return err;
 }
+
+int bpf_percpu_array_sum(int fd, __u32 n, int ncpus, __u64 *sums, bool clear)
+{
+	__u64 *vals = calloc(ncpus, sizeof(*vals)), *zero = calloc(ncpus, sizeof(*zero));
+	int err = 0, c;
+	__u32 i;
+
+	if (!vals || !zero) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(fd, &i, vals)) {
+			err = -errno;
+			goto out;
+		}
+		for (sums[i] = 0, c = 0; c < ncpus; c++)
+			sums[i] += vals[c];
+		if (clear && sums[i] && bpf_map_update_elem(fd, &i, zero, BPF_ANY)) {
+			err = -errno;
+			goto out;
+		}
+	}
+out:
+	free(vals);
+	free(zero);
+	return err;
+}

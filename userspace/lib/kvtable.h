@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <linux/types.h>
 
 #define KV_FIELDS	6	/* key members of a row */
 
@@ -76,5 +77,11 @@ void kv_free(struct kv_table *t);
 int bpf_map_drain(int fd, size_t key_size, size_t value_size, int ncpus,
 		  bool clear, void (*fn)(const void *key, unsigned long long value,
 					 void *ctx), void *ctx);
+
+/*
+ * The first @n u64 values of per-CPU array @fd summed over @ncpus CPUs
+ * into @sums; zeroed in the map afterwards when @clear.  0 or -errno.
+ */
+int bpf_percpu_array_sum(int fd, __u32 n, int ncpus, __u64 *sums, bool clear);
 
 #endif
