@@ -93,6 +93,32 @@ TEST(parse_interval_and_count)
 	EXPECT_STREQ("unexpected argument '1'", err);
 }
 
+/* -P, -L, -D: ports once each, 1 to 65535, no empty item. */
+TEST(parse_ports_lists)
+{
+	static const char *const bad[][2] = {
+		{ "", "invalid PORTS '': a list like 80,443" },
+		{ ",", "invalid PORTS ',': a list like 80,443" },
+		{ "80,,443", "invalid PORTS '80,,443': a list like 80,443" },
+		{ "80,", "invalid PORTS '80,': a list like 80,443" },
+		{ "0", "invalid port '0': must be 1 to 65535" },
+		{ "80,x", "invalid port 'x': not a number" },
+		{ "1,2,3", "invalid PORTS: at most 2 ports" },
+	};
+	uint16_t ports[2];
+	char err[128];
+	size_t n, i;
+
+	ASSERT_EQ(0, parse_ports("443,80,443", ports, 2, &n, err, sizeof(err)));
+	EXPECT_EQ(2, n);
+	EXPECT_EQ(443, ports[0]);
+	EXPECT_EQ(80, ports[1]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		EXPECT_EQ(-1, parse_ports(bad[i][0], ports, 2, &n, err, sizeof(err)));
+		EXPECT_STREQ(bad[i][1], err) TH_LOG("%s", bad[i][0]);
+	}
+}
+
 TEST(log2_slots_match_uapi_layout)
 {
 	unsigned int i;

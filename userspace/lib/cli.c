@@ -171,7 +171,7 @@ int parse_iface(const char *str, char *err, size_t errlen)
 int parse_ports(const char *str, uint16_t *ports, size_t max, size_t *n,
 		char *err, size_t errlen)
 {
-	char buf[512], *tok, *save = NULL;
+	char buf[512], *tok, *rest = buf;
 	uint64_t v;
 	size_t i;
 
@@ -181,7 +181,12 @@ int parse_ports(const char *str, uint16_t *ports, size_t max, size_t *n,
 	}
 	strcpy(buf, str);
 	*n = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	while ((tok = strsep(&rest, ","))) {
+		/* "80,,443", "80,": a port left out is a mistake, not nothing. */
+		if (!*tok) {
+			snprintf(err, errlen, "invalid PORTS '%s': a list like 80,443", str);
+			return -1;
+		}
 		if (parse_u64_range(tok, "port", 1, 65535, &v, err, errlen))
 			return -1;
 		for (i = 0; i < *n && ports[i] != v; i++)
