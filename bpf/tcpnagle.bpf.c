@@ -77,9 +77,13 @@ static __always_inline int write_xmit_returned(const struct sock *sk, int nonagl
 	struct tcp_flow flow;
 
 	/* tp_btf's sk may be NULL to the verifier: checked before any read. */
-	if (!sk || !tcp_flow_of(sk, &flow) ||
-	    PORT_FILTERED(filter_lports, lports, flow.lport) ||
-	    PORT_FILTERED(filter_rports, rports, flow.rport))
+	if (!sk)
+		return 0;
+	/* Every transmit comes here: the socket is read only to filter it. */
+	if ((filter_lports || filter_rports || targ_family || targ_netns) &&
+	    (!tcp_flow_of(sk, &flow) ||
+	     PORT_FILTERED(filter_lports, lports, flow.lport) ||
+	     PORT_FILTERED(filter_rports, rports, flow.rport)))
 		return 0;
 	bump(&calls, nonagle & (TCPNAGLE_STATES - 1));
 	since = bpf_map_lookup_elem(&held, &key);

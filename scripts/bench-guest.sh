@@ -12,6 +12,7 @@ declare -A udp tcp events
 # still variables there, kmem_cache_alloc_node allocates skb heads, and
 # kmem_cache_free(s, x) frees arg1 (the book keys its free on arg0, the cache).
 cat >"$OUT/book-skblife.bt" <<'BT'
+BEGIN { printf("Tracing\n"); }
 kprobe:kmem_cache_alloc,kprobe:kmem_cache_alloc_node
 {
 	$cache = arg0;
@@ -64,7 +65,7 @@ after=$("$B/bin/netlensctl" -j skb | grep -o '"frees":[0-9]*' | cut -d: -f2)
 events[c]=$((after - before))
 with_tool d "Tracing sk_buff" "$B/bin/skblife" -F -j
 lifetimes d
-with_tool e "Attaching" bpftrace "$OUT/book-skblife.bt"
+with_tool e "Tracing" bpftrace "$OUT/book-skblife.bt"
 lifetimes e
 # (f), the best pure-BPF alternative: raw tracepoints on the kmem events
 # filtered by the skbuff caches is exactly skblife -F (tp_btf cannot read

@@ -14,8 +14,10 @@ declare -A sessions msgs
 . "$(dirname "$0")/bench-lib.sh"
 
 # The book's tools as bpftrace runs them on 6.1, reduced to their probes
-# and the work they do per event (their output formats aside).
+# and the work they do per event (their output formats aside).  BEGIN
+# says when they trace: bpftrace prints "Attaching" before it attaches.
 cat >"$OUT/book-tcpnagle.bt" <<'BT'
+BEGIN { printf("Tracing\n"); }
 kprobe:tcp_write_xmit
 {
 	@nagle[arg2] = count();
@@ -39,6 +41,7 @@ END { clear(@start); clear(@sk); }
 BT
 cat >"$OUT/book-tcpsynbl.bt" <<'BT'
 #include <net/sock.h>
+BEGIN { printf("Tracing\n"); }
 kprobe:tcp_v4_syn_recv_sock,kprobe:tcp_v6_syn_recv_sock
 {
 	$sock = (struct sock *)arg0;
@@ -52,6 +55,7 @@ cat >"$OUT/book-tcplife.bt" <<'BT'
 #include <net/tcp_states.h>
 #include <net/sock.h>
 #include <linux/tcp.h>
+BEGIN { printf("Tracing\n"); }
 kprobe:tcp_set_state
 {
 	$sk = (struct sock *)arg0;
@@ -78,6 +82,7 @@ END { clear(@birth); clear(@skpid); clear(@skcomm); }
 BT
 cat >"$OUT/book-tcpaccept.bt" <<'BT'
 #include <net/sock.h>
+BEGIN { printf("Tracing\n"); }
 kretprobe:inet_csk_accept
 {
 	$sk = (struct sock *)retval;
@@ -104,14 +109,14 @@ insmod "$B/$NETLENS_KVER/netlens.ko"
 run b
 with_tool c "Tracing TCP nagle" "$B/bin/tcpnagle" -j
 NETLENS_FORCE_ATTACH=kprobe with_tool d "Tracing TCP nagle" "$B/bin/tcpnagle" -j
-with_tool e "Attaching" bpftrace "$OUT/book-tcpnagle.bt"
+with_tool e "Tracing" bpftrace "$OUT/book-tcpnagle.bt"
 with_tool f "Tracing SYN backlog" "$B/bin/tcpsynbl" -j
 NETLENS_FORCE_ATTACH=kprobe with_tool g "Tracing SYN backlog" "$B/bin/tcpsynbl" -j
-with_tool h "Attaching" bpftrace "$OUT/book-tcpsynbl.bt"
+with_tool h "Tracing" bpftrace "$OUT/book-tcpsynbl.bt"
 with_tool i "Tracing TCP sessions" "$B/bin/tcplife" -j
-with_tool j "Attaching" bpftrace "$OUT/book-tcplife.bt"
+with_tool j "Tracing" bpftrace "$OUT/book-tcplife.bt"
 with_tool k "Tracing TCP accepts" "$B/bin/tcpaccept" -j
-with_tool l "Attaching" bpftrace "$OUT/book-tcpaccept.bt"
+with_tool l "Tracing" bpftrace "$OUT/book-tcpaccept.bt"
 with_tool m "Tracing TCP connects" "$B/bin/tcpconnect" -j
 with_tool n "Tracing TCP binds" "$B/bin/tcpbind" -j
 # Nothing again: how far the rates drifted over the run.

@@ -88,6 +88,18 @@ static double udp_pps(int count)
 	return count / t0;
 }
 
+/* A TCP listener on 127.0.0.1 and @a's port (@a gets the address). */
+static int tcp_listen(struct sockaddr_in *a, int backlog)
+{
+	int l = socket(AF_INET, SOCK_STREAM, 0), one = 1;
+
+	inet_pton(AF_INET, "127.0.0.1", &a->sin_addr);
+	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (l < 0 || bind(l, (void *)a, sizeof(*a)) || listen(l, backlog))
+		die("listen");
+	return l;
+}
+
 static double tcp_pps(int count)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(17102) };
@@ -96,11 +108,7 @@ static double tcp_pps(int count)
 	double t0;
 	pid_t pid;
 
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
-		die("listen");
+	l = tcp_listen(&a, 1);
 	pid = fork();
 	if (pid == 0) {
 		long want = (long)count * sizeof(buf), got = 0, n;
@@ -130,15 +138,11 @@ static double tcp_pps(int count)
 static double tcp_sessions_ps(int count)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(17103) };
-	int l, c, s, one = 1, i;
+	int l, c, s, i;
 	char buf[64] = { 0 };
 	double t0;
 
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 16))
-		die("listen");
+	l = tcp_listen(&a, 16);
 	t0 = now();
 	for (i = 0; i < count; i++) {
 		c = socket(AF_INET, SOCK_STREAM, 0);
@@ -165,11 +169,7 @@ static double tcp_pingpong_pps(int count)
 	char buf[64] = { 0 };
 	double t0;
 
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (void *)&a, sizeof(a)) || listen(l, 1))
-		die("listen");
+	l = tcp_listen(&a, 1);
 	c = socket(AF_INET, SOCK_STREAM, 0);
 	setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	if (connect(c, (void *)&a, sizeof(a)))
