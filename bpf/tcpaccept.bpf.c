@@ -24,13 +24,16 @@ const volatile bool filter_ports = false;	/* -P: local ports */
 
 PORT_SET(ports, TCPCONN_MAX_PORTS);
 
-/* The listening descriptor of each accept in progress, by thread. */
+/*
+ * The listener of each TCP accept in progress, by thread: the syscall holds
+ * its file, so the socket stays until the exit reads its queue.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u32);
-	__type(value, __u32);
-} listen_fds SEC(".maps");
+	__type(value, __u64);
+} listeners SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -39,22 +42,36 @@ struct {
 
 __u64 lost_events;	/* ring buffer full */
 
-static __always_inline int accept_enter(long lfd)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid, fd = (__u32)lfd;
-
-	if (task_filtered(pid_tgid))
-		return 0;
-	bpf_map_update_elem(&listen_fds, &tid, &fd, BPF_ANY);
-	return 0;
-}
-
 static __always_inline struct sock *fd_sock(long fd)
 {
 	struct socket *sock = fd_socket(fd);
 
 	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+/*
+ * Only a TCP listener's accepts are followed, and -P decides here: the
+ * accepted socket's local port is the listener's.
+ */
+static __always_inline int accept_enter(long lfd)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct sock *lsk;
+	__u16 lport;
+	__u64 key;
+
+	if (task_filtered(pid_tgid))
+		return 0;
+	lsk = fd_sock(lfd);
+	if (!lsk || BPF_CORE_READ(lsk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	lport = BPF_CORE_READ(lsk, __sk_common.skc_num);
+	if (PORT_FILTERED(filter_ports, ports, lport))
+		return 0;
+	key = (__u64)lsk;
+	bpf_map_update_elem(&listeners, &tid, &key, BPF_ANY);
+	return 0;
 }
 
 static __always_inline int accept_exit(long ret)
@@ -64,17 +81,14 @@ static __always_inline int accept_exit(long ret)
 	struct tcpconn_event *e;
 	struct sock *sk, *lsk;
 	struct tcp_flow flow;
-	__u32 *lfd;
+	__u64 *listener;
 
-	lfd = bpf_map_lookup_elem(&listen_fds, &tid);
-	if (!lfd)
+	listener = bpf_map_lookup_elem(&listeners, &tid);
+	if (!listener)
 		return 0;
+	lsk = (struct sock *)*listener;
 	sk = fd_sock(ret);	/* NULL when accept() failed */
-	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_TCP)
-		goto out;
-	if (!tcp_flow_of(sk, &flow) || PORT_FILTERED(filter_ports, ports, flow.lport))
-		goto out;
-	if (flow.family != AF_INET && flow.family != AF_INET6)
+	if (!sk || !tcp_flow_of(sk, &flow))
 		goto out;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -86,13 +100,12 @@ static __always_inline int accept_exit(long ret)
 	e->tid = tid;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	/* The listener's queue once this connection has left it. */
-	lsk = fd_sock(*lfd);
-	e->backlog = lsk ? BPF_CORE_READ(lsk, sk_ack_backlog) : 0;
-	e->max_backlog = lsk ? BPF_CORE_READ(lsk, sk_max_ack_backlog) : 0;
+	e->backlog = BPF_CORE_READ(lsk, sk_ack_backlog);
+	e->max_backlog = BPF_CORE_READ(lsk, sk_max_ack_backlog);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 out:
-	bpf_map_delete_elem(&listen_fds, &tid);
+	bpf_map_delete_elem(&listeners, &tid);
 	return 0;
 }
 

@@ -22,10 +22,11 @@ const volatile bool failed_only = false;	/* -x */
 
 PORT_SET(ports, TCPBIND_MAX_PORTS);
 
+/* A TCP bind in progress: the syscall holds the file, so @sk stays. */
 struct bind_args {
 	const void *uaddr;
+	struct sock *sk;
 	__u32 addrlen;
-	__s32 fd;
 };
 
 struct {
@@ -74,9 +75,12 @@ static __always_inline int bind_enter(long fd, const void *uaddr, __u32 addrlen)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
-	struct bind_args args = { .uaddr = uaddr, .addrlen = addrlen, .fd = fd };
+	struct bind_args args = { .uaddr = uaddr, .addrlen = addrlen };
 
-	if (task_filtered(pid_tgid) || !tcp_sock_of_fd(fd))
+	if (task_filtered(pid_tgid))
+		return 0;
+	args.sk = tcp_sock_of_fd(fd);
+	if (!args.sk)
 		return 0;
 	bpf_map_update_elem(&binds, &tid, &args, BPF_ANY);
 	return 0;
@@ -98,9 +102,7 @@ static __always_inline int bind_exit(long ret)
 		return 0;
 	if (failed_only && ret == 0)
 		goto out;
-	sk = tcp_sock_of_fd(args->fd);
-	if (!sk)
-		goto out;
+	sk = args->sk;
 	/* The kernel has copied the sockaddr by now: it is paged in. */
 	if (args->addrlen < sizeof(family) ||
 	    bpf_probe_read_user(&family, sizeof(family), args->uaddr))
