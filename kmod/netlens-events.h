@@ -29,6 +29,10 @@ int netlens_tcp_loss_probe_reg(void);
 void netlens_tcp_loss_probe_unreg(void);
 int netlens_tcp_write_xmit_reg(void);
 void netlens_tcp_write_xmit_unreg(void);
+int netlens_tcp_send_length_reg(void);
+void netlens_tcp_send_length_unreg(void);
+int netlens_tcp_recv_length_reg(void);
+void netlens_tcp_recv_length_unreg(void);
 
 /*
  * The UAPI enums by name, for every consumer that reads the format files
@@ -469,6 +473,58 @@ TRACE_EVENT_FN(tcp_write_xmit,
 		  __entry->blocked),
 
 	netlens_tcp_write_xmit_reg, netlens_tcp_write_xmit_unreg
+);
+
+/*
+ * A TCP send or receive call returned on @sk, as the kernel's
+ * sock:sock_send_length and sock_recv_length (6.3+) report every socket's:
+ * @ret is what the call returned (bytes, or -errno), @flags its MSG_*
+ * flags.  @missed counts the calls of this event whose return was lost
+ * since its hooks were armed (more callers asleep in them at once than
+ * can be followed): a consumer that sees it grow knows its sums are low.
+ * tcptop's measure.
+ */
+DECLARE_EVENT_CLASS(netlens_tcp_msg_length,
+	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
+	TP_ARGS(sk, ret, flags, missed),
+
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u16, family)
+		__field(u16, lport)
+		__field(u16, rport)
+		__field(int, ret)
+		__field(int, flags)
+		__field(u64, missed)
+	),
+
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		__entry->family = sk->sk_family;
+		__entry->lport = sk->sk_num;
+		__entry->rport = ntohs(sk->sk_dport);
+		__entry->ret = ret;
+		__entry->flags = flags;
+		__entry->missed = missed;
+	),
+
+	TP_printk("skaddr=%p family=%u lport=%u rport=%u ret=%d flags=%#x missed=%llu",
+		  __entry->skaddr, __entry->family, __entry->lport,
+		  __entry->rport, __entry->ret, __entry->flags, __entry->missed)
+);
+
+/* tcp_sendmsg(), and tcp_sendpage() (sendfile, splice) where it exists. */
+DEFINE_EVENT_FN(netlens_tcp_msg_length, tcp_send_length,
+	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
+	TP_ARGS(sk, ret, flags, missed),
+	netlens_tcp_send_length_reg, netlens_tcp_send_length_unreg
+);
+
+/* tcp_recvmsg(). */
+DEFINE_EVENT_FN(netlens_tcp_msg_length, tcp_recv_length,
+	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
+	TP_ARGS(sk, ret, flags, missed),
+	netlens_tcp_recv_length_reg, netlens_tcp_recv_length_unreg
 );
 
 #endif /* _NETLENS_EVENTS_H */

@@ -93,6 +93,7 @@ static int netlens_hooks_place(struct netlens_hook_set *set, unsigned int i)
 	k->hook = hook;
 	k->rp.kp.symbol_name = hook->func;
 	k->rp.handler = netlens_hooks_kretprobe;
+	k->rp.maxactive = hook->maxactive;
 	if (hook->save) {
 		k->rp.entry_handler = netlens_hooks_kretprobe_entry;
 		k->rp.data_size = NETLENS_HOOK_DATA;
@@ -247,4 +248,19 @@ void netlens_hooks_state(struct netlens_hook_set *set,
 	st->arm_count = set->arm_count;
 	st->missing = set->missing;
 	mutex_unlock(&set->lock);
+}
+
+unsigned long netlens_hooks_missed(const struct netlens_hook_set *set)
+{
+	struct netlens_hook_kretprobe *rps = READ_ONCE(set->rps);
+	unsigned long missed = 0;
+	unsigned int i;
+
+	/*
+	 * No instance free, or the entry kprobe hit inside another kprobe's
+	 * handler.  Zeroed until registered: every hook's counts can be read.
+	 */
+	for (i = 0; rps && i < set->nr_hooks; i++)
+		missed += READ_ONCE(rps[i].rp.nmissed) + READ_ONCE(rps[i].rp.kp.nmissed);
+	return missed;
 }

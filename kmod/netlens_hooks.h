@@ -42,6 +42,14 @@ struct netlens_hook {
 	 * long: each call in flight holds a kretprobe instance.
 	 */
 	int (*save)(struct pt_regs *regs, void *data);
+	/*
+	 * With @exit: calls in flight at once that can be followed (each
+	 * holds a kretprobe instance, NETLENS_HOOK_DATA bytes and more, while
+	 * armed); 0 for the kprobes default (2 per CPU, at least 10).  A
+	 * function that sleeps (waiting for data or memory) needs one per
+	 * sleeper; a return beyond this is missed (netlens_hooks_missed()).
+	 */
+	unsigned int maxactive;
 	unsigned int flags;
 	/*
 	 * An earlier hook of the table that makes this one unneeded when it
@@ -86,5 +94,12 @@ struct netlens_hooks_state {
 
 void netlens_hooks_state(struct netlens_hook_set *set,
 			 struct netlens_hooks_state *st);
+
+/*
+ * Returns of @set's hooks missed since it was armed (more calls in flight
+ * than their @maxactive).  Only from a handler of @set, which runs while
+ * the set is armed.
+ */
+unsigned long netlens_hooks_missed(const struct netlens_hook_set *set);
 
 #endif /* _NETLENS_HOOKS_H */

@@ -9,7 +9,11 @@
  *   tcp_loss_probe   a tail loss probe goes out (tcp_send_loss_probe),
  *                    tcpretrans -l;
  *   tcp_write_xmit   tcp_write_xmit() returns, with its Nagle argument and
- *                    whether it was held back: tcpnagle.
+ *                    whether it was held back: tcpnagle;
+ *   tcp_send_length, tcp_recv_length
+ *                    a TCP send or receive call returns, with its socket,
+ *                    result and flags (the kernel's sock_{send,recv}_length
+ *                    for TCP, which 6.1 lacks): tcptop.
  *
  * One hook set per event, so that enabling one arms only its own hooks:
  * a new event is a table of hooks, a handler, an entry in tcp_events[]
@@ -25,6 +29,15 @@
 #include "netlens_compat.h"
 #include "netlens_hooks.h"
 #include "netlens-events.h"
+
+enum netlens_tcp_event {
+	TCP_EVENT_SYN_RECV,
+	TCP_EVENT_LOSS_PROBE,
+	TCP_EVENT_WRITE_XMIT,
+	TCP_EVENT_SEND_LENGTH,
+	TCP_EVENT_RECV_LENGTH,
+	TCP_EVENT_COUNT
+};
 
 /* tcp_v4_syn_recv_sock(sk, skb, req, dst, req_unhash, own_req) */
 static void netlens_on_syn_recv_sock(unsigned long parent_ip, struct ftrace_regs *fregs)
@@ -72,6 +85,64 @@ static void netlens_on_write_xmit_ret(unsigned long ret, unsigned long ret_ip, v
 	trace_tcp_write_xmit(call->sk, call->nonagle, ret & 0xff);
 }
 
+/* A send or receive call's socket and MSG_* flags, for its return. */
+struct netlens_msg_call {
+	const struct sock *sk;
+	int flags;
+};
+
+static_assert(sizeof(struct netlens_msg_call) <= NETLENS_HOOK_DATA);
+
+/* tcp_sendmsg(sk, msg, size): the flags are the message's. */
+static int netlens_save_sendmsg(struct pt_regs *regs, void *data)
+{
+	const struct msghdr *msg = (const struct msghdr *)regs_get_kernel_argument(regs, 1);
+	struct netlens_msg_call *call = data;
+
+	call->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	call->flags = msg->msg_flags;
+	return 0;
+}
+
+/* tcp_sendpage(sk, page, offset, size, flags) */
+static int netlens_save_sendpage(struct pt_regs *regs, void *data)
+{
+	struct netlens_msg_call *call = data;
+
+	call->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	call->flags = regs_get_kernel_argument(regs, 4);
+	return 0;
+}
+
+/* tcp_recvmsg(sk, msg, len, flags, addr_len) */
+static int netlens_save_recvmsg(struct pt_regs *regs, void *data)
+{
+	struct netlens_msg_call *call = data;
+
+	call->sk = (const struct sock *)regs_get_kernel_argument(regs, 0);
+	call->flags = regs_get_kernel_argument(regs, 3);
+	return 0;
+}
+
+static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT];
+
+static void netlens_on_send_ret(unsigned long ret, unsigned long ret_ip, void *data)
+{
+	const struct netlens_msg_call *call = data;
+
+	/* An int: the register's low half. */
+	trace_tcp_send_length(call->sk, (int)ret, call->flags,
+			      netlens_hooks_missed(&tcp_events[TCP_EVENT_SEND_LENGTH]));
+}
+
+static void netlens_on_recv_ret(unsigned long ret, unsigned long ret_ip, void *data)
+{
+	const struct netlens_msg_call *call = data;
+
+	trace_tcp_recv_length(call->sk, (int)ret, call->flags,
+			      netlens_hooks_missed(&tcp_events[TCP_EVENT_RECV_LENGTH]));
+}
+
 static const struct netlens_hook syn_recv_hooks[] = {
 	{ "tcp_v4_syn_recv_sock", .entry = netlens_on_syn_recv_sock, .instead_of = -1 },
 	/* A kernel without IPv6 has none. */
@@ -88,14 +159,27 @@ static const struct netlens_hook write_xmit_hooks[] = {
 	  .save = netlens_save_write_xmit, .instead_of = -1 },
 };
 
-static_assert(sizeof(struct netlens_write_xmit_call) <= NETLENS_HOOK_DATA);
+/*
+ * Senders wait for send buffer, receivers for data, inside these calls:
+ * each sleeper holds a kretprobe instance, so allow the most kprobes do
+ * (KRETPROBE_MAXACTIVE_MAX, about 100 bytes each while armed).
+ */
+#define NETLENS_MSG_SLEEPERS	4096
 
-enum netlens_tcp_event {
-	TCP_EVENT_SYN_RECV,
-	TCP_EVENT_LOSS_PROBE,
-	TCP_EVENT_WRITE_XMIT,
-	TCP_EVENT_COUNT
+static const struct netlens_hook send_length_hooks[] = {
+	{ "tcp_sendmsg", .exit = netlens_on_send_ret, .save = netlens_save_sendmsg,
+	  .maxactive = NETLENS_MSG_SLEEPERS, .instead_of = -1 },
+	/* Gone in 6.5: sendfile and splice come through tcp_sendmsg. */
+	{ "tcp_sendpage", .exit = netlens_on_send_ret, .save = netlens_save_sendpage,
+	  .maxactive = NETLENS_MSG_SLEEPERS, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
 };
+
+static const struct netlens_hook recv_length_hooks[] = {
+	{ "tcp_recvmsg", .exit = netlens_on_recv_ret, .save = netlens_save_recvmsg,
+	  .maxactive = NETLENS_MSG_SLEEPERS, .instead_of = -1 },
+};
+
+static_assert(sizeof(struct netlens_write_xmit_call) <= NETLENS_HOOK_DATA);
 
 static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT] = {
 	[TCP_EVENT_SYN_RECV] = { .name = "tcp_syn_recv", .hooks = syn_recv_hooks,
@@ -104,6 +188,10 @@ static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT] = {
 				   .nr_hooks = ARRAY_SIZE(loss_probe_hooks) },
 	[TCP_EVENT_WRITE_XMIT] = { .name = "tcp_write_xmit", .hooks = write_xmit_hooks,
 				   .nr_hooks = ARRAY_SIZE(write_xmit_hooks) },
+	[TCP_EVENT_SEND_LENGTH] = { .name = "tcp_send_length", .hooks = send_length_hooks,
+				    .nr_hooks = ARRAY_SIZE(send_length_hooks) },
+	[TCP_EVENT_RECV_LENGTH] = { .name = "tcp_recv_length", .hooks = recv_length_hooks,
+				    .nr_hooks = ARRAY_SIZE(recv_length_hooks) },
 };
 
 /* Each tracepoint's regfunc and unregfunc (under tracepoints_mutex). */
@@ -121,6 +209,8 @@ void netlens_##event##_unreg(void)					\
 NETLENS_TCP_EVENT_REG(tcp_syn_recv, TCP_EVENT_SYN_RECV)
 NETLENS_TCP_EVENT_REG(tcp_loss_probe, TCP_EVENT_LOSS_PROBE)
 NETLENS_TCP_EVENT_REG(tcp_write_xmit, TCP_EVENT_WRITE_XMIT)
+NETLENS_TCP_EVENT_REG(tcp_send_length, TCP_EVENT_SEND_LENGTH)
+NETLENS_TCP_EVENT_REG(tcp_recv_length, TCP_EVENT_RECV_LENGTH)
 
 void netlens_tcp_init(void)
 {

@@ -94,6 +94,54 @@ kretprobe:inet_csk_accept
 	}
 }
 BT
+# BCC's tcptop (the book has no bpftrace tcptop): tcp_sendmsg's size
+# and tcp_cleanup_rbuf's copied, summed per process and IPv4 session, and
+# printed every second.
+cat >"$OUT/book-tcptop.bt" <<'BT'
+#include <net/sock.h>
+BEGIN { printf("Tracing\n"); }
+kprobe:tcp_sendmsg
+{
+	$sk = (struct sock *)arg0;
+	@tx[pid, comm, $sk->__sk_common.skc_rcv_saddr, $sk->__sk_common.skc_num,
+	    $sk->__sk_common.skc_daddr, $sk->__sk_common.skc_dport] = sum(arg2);
+}
+kprobe:tcp_cleanup_rbuf
+/(int32)arg1 > 0/
+{
+	$sk = (struct sock *)arg0;
+	@rx[pid, comm, $sk->__sk_common.skc_rcv_saddr, $sk->__sk_common.skc_num,
+	    $sk->__sk_common.skc_daddr, $sk->__sk_common.skc_dport] = sum((int32)arg1);
+}
+interval:s:1 { print(@rx); print(@tx); clear(@rx); clear(@tx); }
+BT
+# tcpwin.bt as the book has it: a CSV line per segment received.
+cat >"$OUT/book-tcpwin.bt" <<'BT'
+#include <net/sock.h>
+#include <linux/tcp.h>
+BEGIN { printf("Tracing\nevent,sock,time_us,snd_cwnd,snd_ssthresh,sk_sndbuf,sk_wmem_queued\n"); }
+kprobe:tcp_rcv_established
+{
+	$sock = (struct sock *)arg0;
+	$tcps = (struct tcp_sock *)arg0;
+	printf("rcv,0x%llx,%lld,%d,%d,%d,%d\n", arg0, elapsed / 1000,
+	    $tcps->snd_cwnd, $tcps->snd_ssthresh, $sock->sk_sndbuf,
+	    $sock->sk_wmem_queued);
+}
+BT
+# tcpretrans.bt: a kprobe on tcp_retransmit_skb (none fire on a clean
+# loopback: the row is what an idle probe costs).
+cat >"$OUT/book-tcpretrans.bt" <<'BT'
+#include <net/sock.h>
+BEGIN { printf("Tracing\n"); }
+kprobe:tcp_retransmit_skb
+{
+	$sk = (struct sock *)arg0;
+	time("%H:%M:%S ");
+	printf("%d %d %d %d\n", pid, $sk->__sk_common.skc_num,
+	    $sk->__sk_common.skc_dport, $sk->__sk_common.skc_state);
+}
+BT
 
 # run ROW: the workload, its rates into sessions[ROW] msgs[ROW].
 run() {
@@ -119,6 +167,14 @@ with_tool k "Tracing TCP accepts" "$B/bin/tcpaccept" -j
 with_tool l "Tracing" bpftrace "$OUT/book-tcpaccept.bt"
 with_tool m "Tracing TCP connects" "$B/bin/tcpconnect" -j
 with_tool n "Tracing TCP binds" "$B/bin/tcpbind" -j
+with_tool o "Tracing... Output every" "$B/bin/tcptop" -j -S
+NETLENS_FORCE_ATTACH=fentry with_tool p "Tracing... Output every" "$B/bin/tcptop" -j -S
+NETLENS_FORCE_ATTACH=kprobe with_tool q "Tracing... Output every" "$B/bin/tcptop" -j -S
+with_tool r "Tracing" bpftrace "$OUT/book-tcptop.bt"
+with_tool s "Tracing TCP windows" "$B/bin/tcpwin"
+with_tool t "Tracing" bpftrace "$OUT/book-tcpwin.bt"
+with_tool u "Tracing retransmits" "$B/bin/tcpretrans" -l
+with_tool v "Tracing" bpftrace "$OUT/book-tcpretrans.bt"
 # Nothing again: how far the rates drifted over the run.
 run z
 
@@ -138,13 +194,21 @@ desc() {
 	l) echo "book's tcpaccept.bt (kretprobe)" ;;
 	m) echo "tcpconnect on sock:inet_sock_set_state" ;;
 	n) echo "tcpbind on syscalls:*bind" ;;
+	o) echo "tcptop on netlens:tcp_{send,recv}_length" ;;
+	p) echo "tcptop, fexit fallback" ;;
+	q) echo "tcptop, kprobe+kretprobe fallback" ;;
+	r) echo "BCC tcptop's kprobes (bpftrace)" ;;
+	s) echo "tcpwin on tcp:tcp_probe" ;;
+	t) echo "book's tcpwin.bt (kprobe)" ;;
+	u) echo "tcpretrans -l (tp_btf, netlens)" ;;
+	v) echo "book's tcpretrans.bt (kprobe)" ;;
 	z) echo "nothing attached, again (drift)" ;;
 	esac
 }
 {
 	echo
 	printf '%-3s %-40s %11s %7s %10s %7s\n' row method "sessions/s" ratio "tcp msg/s" ratio
-	for r in a b c d e f g h i j k l m n z; do
+	for r in a b c d e f g h i j k l m n o p q r s t u v z; do
 		printf '%-3s %-40s %11s %7s %10s %7s\n' "$r" "$(desc $r)" \
 			"${sessions[$r]}" "$(ratio "${sessions[$r]}" "${sessions[a]}")" \
 			"${msgs[$r]}" "$(ratio "${msgs[$r]}" "${msgs[a]}")"

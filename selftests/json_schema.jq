@@ -37,6 +37,11 @@ def problems:
 			or (.high != null and .high < .low)
 		 then "hist: bad bucket \(tojson)" else empty end),
 		(if ([.buckets[].low] | . != sort) then "hist: buckets out of order" else empty end)
+	   elif .type == "row" then
+		(if (.table | type) != "string" or .table == "" then "row: no table name" else empty end),
+		(($k | last) as $v
+		 | if ($v | test(unit_suffix) | not) or (.[$v] | type) != "number" or .[$v] < 0
+		   then "row: not ending in a quantity with its unit" else empty end)
 	   elif .type == "event" then
 		(if (.event | type) != "string" or .event == "" then "event: no event name" else empty end)
 	   elif .type == "info" then

@@ -87,6 +87,7 @@ static const struct tool_case cases[] = {
 	{ "tcpbind", { "-j" }, { "event" } },
 	{ "tcpwin", { "-j" }, { "event" } },
 	{ "tcpnagle", { "-j" }, { "hist", "count", "interval" }, true },
+	{ "tcptop", { "-j", "-S" }, { "row", "interval" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
 	/* No loss here: the counts' end marker alone. */
 	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },

@@ -283,6 +283,9 @@ TEST(schema_checks_lines)
 		"{\"type\":\"interval\",\"epoch_us\":1796310752132430,\"index\":0,\"interval_s\":1,\"last\":true}",
 		"{\"type\":\"count\",\"epoch_us\":1796310752132430,\"count\":1,\"pid\":3}",
 		"{\"type\":\"count\",\"epoch_us\":1796310752132430,\"map\":\"\",\"count\":1}",
+		/* a row (tcptop) without its table, or not ending in a quantity */
+		"{\"type\":\"row\",\"epoch_us\":1796310752132430,\"pid\":3,\"rx_bytes\":1}",
+		"{\"type\":\"row\",\"epoch_us\":1796310752132430,\"table\":\"traffic\",\"rx_bytes\":1,\"pid\":3}",
 	};
 	char why[8192];
 	int bad_time, n;

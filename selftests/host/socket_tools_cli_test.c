@@ -276,12 +276,19 @@ TEST(tcp_tools_usage_errors)
 		{ "tcpnagle", "-D 0", "-D: invalid port '0': must be 1 to 65535" },
 		{ "tcpnagle", "0", "tcpnagle: invalid interval '0': must be 1 to 86400" },
 		{ "tcpnagle", "-s bogus", "invalid sort column 'bogus': one of count, nonagle, nonagle_name" },
+		{ "tcptop", "-s count", "invalid sort 'count': all, sent or received" },
+		{ "tcptop", "-r 0", "invalid ROWS '0': must be 1 to 100000" },
+		{ "tcptop", "0", "tcptop: invalid interval '0': must be 1 to 86400" },
+		{ "tcptop", "1 2 3", "tcptop: unexpected argument '3'" },
+		{ "tcptop", "-6 -4", "-4 and -6 exclude each other" },
+		{ "tcptop", "-t", "invalid option -- 't'" },
 	};
 	static const char *const book[][2] = {
 		{ "tcplife", "tcplife.bt" }, { "tcpsynbl", "tcpsynbl.bt" },
 		{ "tcpretrans", "kprobes tcp_retransmit_skb" },
 		{ "tcpconnect", "tcpconnect-tp.bt" }, { "tcpaccept", "tcpaccept.bt" },
 		{ "tcpbind", "bindsnoop kprobes" }, { "tcpnagle", "tcpnagle.bt" },
+		{ "tcptop", "as BCC's tcptop" },
 	};
 	char out[8192];
 	size_t i;

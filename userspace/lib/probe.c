@@ -303,20 +303,21 @@ static void append_reason(char *why, size_t len, const char *reason)
 	snprintf(why + used, len - used, "%s%s", used ? "; " : "", reason);
 }
 
-/*
- * Tests set NETLENS_FORCE_ATTACH=tracepoint|tp_btf|fentry|kprobe to make
- * the tools take that alternative only, so that every fallback runs on
- * some kernel.  Not for users: it is not in any --help.
- */
-static bool forced_out(enum attach_kind kind, char *why, size_t len)
+bool attach_forced_out(const char *name, const char *alias)
 {
 	const char *force = getenv("NETLENS_FORCE_ATTACH");
+
+	return force && *force && strcmp(force, name) && (!alias || strcmp(force, alias));
+}
+
+static bool forced_out(enum attach_kind kind, char *why, size_t len)
+{
 	char reason[128];
 
-	if (!force || !*force || !strcmp(force, attach_kind_name(kind)))
+	if (!attach_forced_out(attach_kind_name(kind), NULL))
 		return false;
 	snprintf(reason, sizeof(reason), "%s: skipped (NETLENS_FORCE_ATTACH=%s)",
-		 attach_kind_name(kind), force);
+		 attach_kind_name(kind), getenv("NETLENS_FORCE_ATTACH"));
 	append_reason(why, len, reason);
 	return true;
 }

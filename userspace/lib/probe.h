@@ -100,6 +100,15 @@ enum attach_kind probe_best(const struct attach_alts *alts, char *why,
 const char *attach_label(const struct attach_alts *alts, enum attach_kind kind,
 			 char *buf, size_t len);
 
+/*
+ * Tests set NETLENS_FORCE_ATTACH=tracepoint|tp_btf|fentry|kprobe to make
+ * the tools take that alternative only, so that every fallback runs on
+ * some kernel (a tool may name more, as tcptop's "netlens").  Not for
+ * users: it is not in any --help.  True when it is set to something
+ * other than @name or @alias (NULL: none).
+ */
+bool attach_forced_out(const char *name, const char *alias);
+
 struct bpf_program;
 
 /*
