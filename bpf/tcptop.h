@@ -20,14 +20,4 @@ struct tcptop_bytes {
 	__u64 received;		/* bytes receive calls returned (MSG_PEEK not) */
 };
 
-/*
- * The module's tcp_{send,recv}_length events carry how many returns their
- * hooks missed since armed; the programs keep the first and latest seen.
- */
-struct tcptop_missed {
-	__u64 first;
-	__u64 last;
-	__u64 seen;		/* events that carried it */
-};
-
 #endif

@@ -93,7 +93,8 @@ static int netlens_hooks_place(struct netlens_hook_set *set, unsigned int i)
 	k->hook = hook;
 	k->rp.kp.symbol_name = hook->func;
 	k->rp.handler = netlens_hooks_kretprobe;
-	k->rp.maxactive = hook->maxactive;
+	if (hook->maxactive)
+		k->rp.maxactive = clamp(READ_ONCE(*hook->maxactive), 1U, NETLENS_HOOK_MAXACTIVE);
 	if (hook->save) {
 		k->rp.entry_handler = netlens_hooks_kretprobe_entry;
 		k->rp.data_size = NETLENS_HOOK_DATA;

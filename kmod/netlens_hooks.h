@@ -23,6 +23,9 @@
 /* The function may be missing (inlined, renamed) on some kernels. */
 #define NETLENS_HOOK_OPTIONAL	BIT(0)
 
+/* The most calls in flight a return hook follows (struct netlens_hook). */
+#define NETLENS_HOOK_MAXACTIVE	65536
+
 /* What a return hook's @save may keep from the entry of a call. */
 #define NETLENS_HOOK_DATA	32
 
@@ -43,13 +46,14 @@ struct netlens_hook {
 	 */
 	int (*save)(struct pt_regs *regs, void *data);
 	/*
-	 * With @exit: calls in flight at once that can be followed (each
-	 * holds a kretprobe instance, NETLENS_HOOK_DATA bytes and more, while
-	 * armed); 0 for the kprobes default (2 per CPU, at least 10).  A
-	 * function that sleeps (waiting for data or memory) needs one per
-	 * sleeper; a return beyond this is missed (netlens_hooks_missed()).
+	 * With @exit, optional: how many calls in flight at once can be
+	 * followed, read at each arming (clamped to 1..NETLENS_HOOK_MAXACTIVE;
+	 * NULL: the kprobes default, 2 per CPU, at least 10).  Each holds a
+	 * kretprobe instance (NETLENS_HOOK_DATA bytes and more) while armed;
+	 * a function that sleeps (waiting for data or memory) needs one per
+	 * sleeper.  A return beyond it is missed (netlens_hooks_missed()).
 	 */
-	unsigned int maxactive;
+	const unsigned int *maxactive;
 	unsigned int flags;
 	/*
 	 * An earlier hook of the table that makes this one unneeded when it

@@ -22,6 +22,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/if_ether.h>
+#include <linux/module.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -161,22 +162,47 @@ static const struct netlens_hook write_xmit_hooks[] = {
 
 /*
  * Senders wait for send buffer, receivers for data, inside these calls:
- * each sleeper holds a kretprobe instance, so allow the most kprobes do
- * (KRETPROBE_MAXACTIVE_MAX, about 100 bytes each while armed).
+ * each sleeper holds a kretprobe instance (about 100 bytes, while armed).
  */
-#define NETLENS_MSG_SLEEPERS	4096
+static unsigned int max_sleepers = 4096;
+
+/* At load and on each write: a value out of range is refused, kept as was. */
+static int netlens_set_max_sleepers(const char *val, const struct kernel_param *kp)
+{
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (!err && (n < 1 || n > NETLENS_HOOK_MAXACTIVE))
+		err = -EINVAL;
+	if (err) {
+		pr_warn("max_sleepers=%.*s: must be 1 to %u\n", (int)strcspn(val, "\n"), val,
+			NETLENS_HOOK_MAXACTIVE);
+		return err;
+	}
+	return param_set_uint(val, kp);
+}
+
+static const struct kernel_param_ops max_sleepers_ops = {
+	.set = netlens_set_max_sleepers,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_sleepers, &max_sleepers_ops, &max_sleepers, 0644);
+MODULE_PARM_DESC(max_sleepers,
+		 "Callers of tcp_sendmsg/tcp_recvmsg followed at once by tcp_{send,recv}_length, from their next arming (1-65536, default 4096); more are reported as missed");
 
 static const struct netlens_hook send_length_hooks[] = {
 	{ "tcp_sendmsg", .exit = netlens_on_send_ret, .save = netlens_save_sendmsg,
-	  .maxactive = NETLENS_MSG_SLEEPERS, .instead_of = -1 },
+	  .maxactive = &max_sleepers, .instead_of = -1 },
 	/* Gone in 6.5: sendfile and splice come through tcp_sendmsg. */
 	{ "tcp_sendpage", .exit = netlens_on_send_ret, .save = netlens_save_sendpage,
-	  .maxactive = NETLENS_MSG_SLEEPERS, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
+	  .maxactive = &max_sleepers, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
 };
 
 static const struct netlens_hook recv_length_hooks[] = {
 	{ "tcp_recvmsg", .exit = netlens_on_recv_ret, .save = netlens_save_recvmsg,
-	  .maxactive = NETLENS_MSG_SLEEPERS, .instead_of = -1 },
+	  .maxactive = &max_sleepers, .instead_of = -1 },
 };
 
 static_assert(sizeof(struct netlens_write_xmit_call) <= NETLENS_HOOK_DATA);

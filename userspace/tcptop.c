@@ -313,12 +313,11 @@ static void print_json(const struct row *rows, size_t n)
 static void warn_losses(struct report_ctx *r)
 {
 	const struct tcptop_bpf__bss *bss = r->skel->bss;
-	__u64 missed = bss->send_missed.last - bss->send_missed.first +
-		       bss->recv_missed.last - bss->recv_missed.first;
+	__u64 missed = bss->send_missed + bss->recv_missed;
 	__u64 dropped = bss->dropped;
 
 	if (missed > r->missed_reported) {
-		fprintf(stderr, "tcptop: %llu TCP send or receive returns missed (more callers asleep in them at once than netlens.ko follows): the counts are low\n",
+		fprintf(stderr, "tcptop: %llu TCP send or receive returns missed since netlens.ko's hooks were armed (more callers asleep in them at once than its max_sleepers): the counts are low\n",
 			(unsigned long long)(missed - r->missed_reported));
 		r->missed_reported = missed;
 	}

@@ -736,6 +736,7 @@ TEST(bad_module_parameters_refuse_the_load)
 	static const char *const bad[] = {
 		"skb_table_bits=9", "skb_table_bits=23", "skb_table_bits=4294967295",
 		"ring_kb=3", "ring_kb=100", "ring_kb=131072",
+		"max_sleepers=0", "max_sleepers=65537", "max_sleepers=x",
 	};
 	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
 	char out[4096], name[64];
@@ -761,10 +762,10 @@ TEST(bad_module_parameters_refuse_the_load)
 		if (netlens_loaded())
 			run_cmd(NULL, 0, "rmmod netlens");
 	}
-	ASSERT_EQ(0, run_cmd(out, sizeof(out), "insmod %s/%s/netlens.ko skb_table_bits=10 2>&1",
+	ASSERT_EQ(0, run_cmd(out, sizeof(out), "insmod %s/%s/netlens.ko skb_table_bits=10 max_sleepers=1 2>&1",
 			     build, kver)) TH_LOG("%s", out);
 	ASSERT_EQ(0, run_cmd(out, sizeof(out),
-			     "rmmod netlens && insmod %s/%s/netlens.ko skb_table_bits=22 2>&1",
+			     "rmmod netlens && insmod %s/%s/netlens.ko skb_table_bits=22 max_sleepers=65536 2>&1",
 			     build, kver)) TH_LOG("%s", out);
 	ASSERT_EQ(0, run_cmd(out, sizeof(out), "rmmod netlens && insmod %s/%s/netlens.ko 2>&1",
 			     build, kver)) TH_LOG("%s", out);

@@ -1681,6 +1681,69 @@ TEST_F_TIMEOUT(tcptop, text_columns_and_family, 300)
 	EXPECT_EQ(0, count_lines_with(self->t.out, "::1")) TH_LOG("%s", self->t.out);
 }
 
+#define MAX_SLEEPERS_PARAM	"/sys/module/netlens/parameters/max_sleepers"
+#define SLEEPERS		3
+
+/*
+ * More receivers asleep in tcp_recvmsg than the module's hooks follow
+ * (max_sleepers 1): the returns beyond are missed, their bytes are not
+ * counted, and tcptop says how many on stderr.
+ */
+TEST_F_TIMEOUT(tcptop, sleepers_beyond_max_are_reported_netlens, 180)
+{
+	int lfd, port, client[SLEEPERS], server[SLEEPERS], st, i;
+	char why[2048], old[32], buf[100], want[128];
+	pid_t sleeper[SLEEPERS];
+
+	if (!netlens_loaded() || read_text_file(MAX_SLEEPERS_PARAM, old, sizeof(old)))
+		SKIP(return, "netlens.ko (with max_sleepers) is not loaded");
+	/* Out of range: refused, the value kept. */
+	EXPECT_NE(0, write_text_file(MAX_SLEEPERS_PARAM, "0"));
+	EXPECT_NE(0, write_text_file(MAX_SLEEPERS_PARAM, "65537"));
+	ASSERT_EQ(0, read_text_file(MAX_SLEEPERS_PARAM, buf, sizeof(buf)));
+	EXPECT_STREQ(old, buf);
+	ASSERT_EQ(0, write_text_file(MAX_SLEEPERS_PARAM, "1"));
+	i = top_start(&self->t, "netlens", NULL, why, sizeof(why));
+	/* Armed with it: the next arming takes the old value again. */
+	ASSERT_EQ(0, write_text_file(MAX_SLEEPERS_PARAM, old));
+	ASSERT_EQ(0, i) TH_LOG("%s", why);
+	lfd = listen_backlog(SLEEPERS, &port, false);
+	ASSERT_LE(0, lfd);
+	for (i = 0; i < SLEEPERS; i++) {
+		client[i] = connect_to(port);
+		server[i] = accept(lfd, NULL, NULL);
+		ASSERT_LE(0, client[i]);
+		ASSERT_LE(0, server[i]);
+		sleeper[i] = fork();
+		if (sleeper[i] == 0) {
+			prctl(PR_SET_NAME, "nl-sleeper");
+			_exit(recv(server[i], buf, sizeof(buf), MSG_WAITALL) != sizeof(buf));
+		}
+	}
+	/* All three asleep in tcp_recvmsg: one holds the hook's one instance. */
+	sleep(2);
+	memset(buf, 's', sizeof(buf));
+	for (i = 0; i < SLEEPERS; i++)
+		ASSERT_EQ((ssize_t)sizeof(buf), send(client[i], buf, sizeof(buf), MSG_NOSIGNAL));
+	for (i = 0; i < SLEEPERS; i++) {
+		ASSERT_EQ(sleeper[i], waitpid(sleeper[i], &st, 0));
+		EXPECT_EQ(0, st);
+	}
+	/* A receive after them: its event carries the count too. */
+	ASSERT_EQ(1, send(client[0], buf, 1, MSG_NOSIGNAL));
+	ASSERT_EQ(1, recv(server[0], buf, 1, 0));
+	ASSERT_EQ(0, bg_tool_stop(&self->t, SIGINT, STOP_MS)) TH_LOG("%s", self->t.out);
+	for (i = 0; i < SLEEPERS; i++) {
+		close(client[i]);
+		close(server[i]);
+	}
+	close(lfd);
+	snprintf(want, sizeof(want), "tcptop: %d TCP send or receive returns missed", SLEEPERS - 1);
+	EXPECT_NE(NULL, strstr(self->t.out, want)) TH_LOG("want '%s':\n%s", want, self->t.out);
+	EXPECT_EQ((long long)sizeof(buf), json_sum(self->t.out, "\"comm\":\"nl-sleeper\"", "rx_bytes"))
+		TH_LOG("%s", self->t.out);
+}
+
 #define TOP_INSTANCE	"/sys/kernel/tracing/instances/netlens_tcptop_test"
 
 /*
