@@ -21,6 +21,7 @@
 #include <bpf/bpf_endian.h>
 #include "sock_common.h"
 #include "tcp_flow.bpf.h"
+#include "msg_length.bpf.h"
 #include "tcptop.h"
 
 #define IPPROTO_TCP	6
@@ -38,13 +39,6 @@ struct {
 
 /* Rows that did not fit in traffic: their bytes are not shown. */
 __u64 dropped = 0;
-
-/*
- * The module's events carry the returns its hooks missed since armed
- * (more callers asleep in them than netlens.ko's max_sleepers): the most
- * seen of each.
- */
-__u64 send_missed = 0, recv_missed = 0;
 
 static __always_inline void count(const struct sock *sk, long bytes, int flags, bool sent)
 {
@@ -86,115 +80,9 @@ static __always_inline void count_sock(const struct sock *sk, long bytes, int fl
 	count(sk, bytes, flags, sent);
 }
 
-static __always_inline void note_missed(__u64 *most, __u64 missed)
-{
-	if (missed > *most)
-		*most = missed;
-}
-
-SEC("tp_btf/sock_send_length")
-int BPF_PROG(sock_send_length, struct sock *sk, int ret, int flags)
-{
-	count_sock(sk, ret, flags, true);
-	return 0;
-}
-
-SEC("tp_btf/sock_recv_length")
-int BPF_PROG(sock_recv_length, struct sock *sk, int ret, int flags)
-{
-	count_sock(sk, ret, flags, false);
-	return 0;
-}
-
-SEC("tp_btf/tcp_send_length")
-int BPF_PROG(tcp_send_length, const struct sock *sk, int ret, int flags, unsigned long missed)
-{
-	note_missed(&send_missed, missed);
-	count(sk, ret, flags, true);
-	return 0;
-}
-
-SEC("tp_btf/tcp_recv_length")
-int BPF_PROG(tcp_recv_length, const struct sock *sk, int ret, int flags, unsigned long missed)
-{
-	note_missed(&recv_missed, missed);
-	count(sk, ret, flags, false);
-	return 0;
-}
-
-SEC("fexit/tcp_sendmsg")
-int BPF_PROG(fexit_tcp_sendmsg, struct sock *sk, struct msghdr *msg, size_t size, int ret)
-{
-	count(sk, ret, 0, true);
-	return 0;
-}
-
-SEC("fexit/tcp_recvmsg")
-int BPF_PROG(fexit_tcp_recvmsg, struct sock *sk, struct msghdr *msg, size_t len, int flags,
-	     int *addr_len, int ret)
-{
-	count(sk, ret, flags, false);
-	return 0;
-}
-
-/* The kprobe pairs: a call's socket and flags by thread, for its return. */
-struct msg_call {
-	const struct sock *sk;
-	int flags;
-};
-
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 10240);
-	__type(key, __u32);
-	__type(value, struct msg_call);
-} pending SEC(".maps");
-
-static __always_inline void call_entered(const struct sock *sk, int flags)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct msg_call call = { .sk = sk, .flags = flags };
-
-	bpf_map_update_elem(&pending, &tid, &call, BPF_ANY);
-}
-
-static __always_inline void call_returned(long ret, bool sent)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct msg_call *call = bpf_map_lookup_elem(&pending, &tid);
-
-	if (!call)
-		return;
-	count(call->sk, ret, call->flags, sent);
-	bpf_map_delete_elem(&pending, &tid);
-}
-
-SEC("kprobe/tcp_sendmsg")
-int BPF_KPROBE(kprobe_tcp_sendmsg, const struct sock *sk)
-{
-	call_entered(sk, 0);
-	return 0;
-}
-
-SEC("kretprobe/tcp_sendmsg")
-int BPF_KRETPROBE(kretprobe_tcp_sendmsg, int ret)
-{
-	call_returned(ret, true);
-	return 0;
-}
-
-SEC("kprobe/tcp_recvmsg")
-int BPF_KPROBE(kprobe_tcp_recvmsg, const struct sock *sk, void *msg, size_t len, int flags)
-{
-	call_entered(sk, flags);
-	return 0;
-}
-
-SEC("kretprobe/tcp_recvmsg")
-int BPF_KRETPROBE(kretprobe_tcp_recvmsg, int ret)
-{
-	call_returned(ret, false);
-	return 0;
-}
+MSG_LENGTH_KERNEL_PROGS(count_sock)
+MSG_LENGTH_MODULE_PROGS(tcp, count)
+MSG_LENGTH_FUNC_PROGS(tcp_sendmsg, 3, true, count, MSG_SK_OF_SOCK)
+MSG_LENGTH_FUNC_PROGS(tcp_recvmsg, 5, false, count, MSG_SK_OF_SOCK)
 
 char LICENSE[] SEC("license") = "GPL";

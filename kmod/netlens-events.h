@@ -33,6 +33,10 @@ int netlens_tcp_send_length_reg(void);
 void netlens_tcp_send_length_unreg(void);
 int netlens_tcp_recv_length_reg(void);
 void netlens_tcp_recv_length_unreg(void);
+int netlens_inet_send_length_reg(void);
+void netlens_inet_send_length_unreg(void);
+int netlens_inet_recv_length_reg(void);
+void netlens_inet_recv_length_unreg(void);
 
 /*
  * The UAPI enums by name, for every consumer that reads the format files
@@ -476,21 +480,21 @@ TRACE_EVENT_FN(tcp_write_xmit,
 );
 
 /*
- * A TCP send or receive call returned on @sk, as the kernel's
+ * A send or receive call returned on @sk, as the kernel's
  * sock:sock_send_length and sock_recv_length (6.3+) report every socket's:
  * @ret is what the call returned (bytes, or -errno), @flags its MSG_*
  * flags.  @missed counts the calls of this event whose return was lost
  * since its hooks were armed (more callers asleep in them at once than
  * can be followed): a consumer that sees it grow knows its sums are low.
- * tcptop's measure.
  */
-DECLARE_EVENT_CLASS(netlens_tcp_msg_length,
+DECLARE_EVENT_CLASS(netlens_msg_length,
 	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
 	TP_ARGS(sk, ret, flags, missed),
 
 	TP_STRUCT__entry(
 		__field(const void *, skaddr)
 		__field(u16, family)
+		__field(u16, protocol)
 		__field(u16, lport)
 		__field(u16, rport)
 		__field(int, ret)
@@ -501,6 +505,7 @@ DECLARE_EVENT_CLASS(netlens_tcp_msg_length,
 	TP_fast_assign(
 		__entry->skaddr = sk;
 		__entry->family = sk->sk_family;
+		__entry->protocol = sk->sk_protocol;
 		__entry->lport = sk->sk_num;
 		__entry->rport = ntohs(sk->sk_dport);
 		__entry->ret = ret;
@@ -508,23 +513,42 @@ DECLARE_EVENT_CLASS(netlens_tcp_msg_length,
 		__entry->missed = missed;
 	),
 
-	TP_printk("skaddr=%p family=%u lport=%u rport=%u ret=%d flags=%#x missed=%llu",
-		  __entry->skaddr, __entry->family, __entry->lport,
-		  __entry->rport, __entry->ret, __entry->flags, __entry->missed)
+	TP_printk("skaddr=%p family=%u protocol=%u lport=%u rport=%u ret=%d flags=%#x missed=%llu",
+		  __entry->skaddr, __entry->family, __entry->protocol,
+		  __entry->lport, __entry->rport, __entry->ret, __entry->flags,
+		  __entry->missed)
 );
 
-/* tcp_sendmsg(), and tcp_sendpage() (sendfile, splice) where it exists. */
-DEFINE_EVENT_FN(netlens_tcp_msg_length, tcp_send_length,
+/* tcp_sendmsg(), and tcp_sendpage() (sendfile, splice) where it exists: tcptop. */
+DEFINE_EVENT_FN(netlens_msg_length, tcp_send_length,
 	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
 	TP_ARGS(sk, ret, flags, missed),
 	netlens_tcp_send_length_reg, netlens_tcp_send_length_unreg
 );
 
 /* tcp_recvmsg(). */
-DEFINE_EVENT_FN(netlens_tcp_msg_length, tcp_recv_length,
+DEFINE_EVENT_FN(netlens_msg_length, tcp_recv_length,
 	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
 	TP_ARGS(sk, ret, flags, missed),
 	netlens_tcp_recv_length_reg, netlens_tcp_recv_length_unreg
+);
+
+/*
+ * inet_sendmsg() and inet6_sendmsg(): every IPv4 and IPv6 socket's sends,
+ * whatever the syscall (write, send*, sendmmsg, io_uring): socksize and
+ * socketio where the kernel has no sock_send_length.
+ */
+DEFINE_EVENT_FN(netlens_msg_length, inet_send_length,
+	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
+	TP_ARGS(sk, ret, flags, missed),
+	netlens_inet_send_length_reg, netlens_inet_send_length_unreg
+);
+
+/* inet_recvmsg() and inet6_recvmsg(). */
+DEFINE_EVENT_FN(netlens_msg_length, inet_recv_length,
+	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
+	TP_ARGS(sk, ret, flags, missed),
+	netlens_inet_recv_length_reg, netlens_inet_recv_length_unreg
 );
 
 #endif /* _NETLENS_EVENTS_H */

@@ -13,7 +13,11 @@
  *   tcp_send_length, tcp_recv_length
  *                    a TCP send or receive call returns, with its socket,
  *                    result and flags (the kernel's sock_{send,recv}_length
- *                    for TCP, which 6.1 lacks): tcptop.
+ *                    for TCP, which 6.1 lacks): tcptop;
+ *   inet_send_length, inet_recv_length
+ *                    the same for every IPv4 and IPv6 socket, at the
+ *                    address family's sendmsg and recvmsg: socksize,
+ *                    socketio.
  *
  * One hook set per event, so that enabling one arms only its own hooks:
  * a new event is a table of hooks, a handler, an entry in tcp_events[]
@@ -37,6 +41,8 @@ enum netlens_tcp_event {
 	TCP_EVENT_WRITE_XMIT,
 	TCP_EVENT_SEND_LENGTH,
 	TCP_EVENT_RECV_LENGTH,
+	INET_EVENT_SEND_LENGTH,
+	INET_EVENT_RECV_LENGTH,
 	TCP_EVENT_COUNT
 };
 
@@ -125,6 +131,29 @@ static int netlens_save_recvmsg(struct pt_regs *regs, void *data)
 	return 0;
 }
 
+/* inet_sendmsg(sock, msg, size), inet6_sendmsg(): the sock's socket. */
+static int netlens_save_inet_sendmsg(struct pt_regs *regs, void *data)
+{
+	const struct socket *sock = (const struct socket *)regs_get_kernel_argument(regs, 0);
+	const struct msghdr *msg = (const struct msghdr *)regs_get_kernel_argument(regs, 1);
+	struct netlens_msg_call *call = data;
+
+	call->sk = READ_ONCE(sock->sk);
+	call->flags = msg->msg_flags;
+	return !call->sk;
+}
+
+/* inet_recvmsg(sock, msg, size, flags), inet6_recvmsg() */
+static int netlens_save_inet_recvmsg(struct pt_regs *regs, void *data)
+{
+	const struct socket *sock = (const struct socket *)regs_get_kernel_argument(regs, 0);
+	struct netlens_msg_call *call = data;
+
+	call->sk = READ_ONCE(sock->sk);
+	call->flags = regs_get_kernel_argument(regs, 3);
+	return !call->sk;
+}
+
 static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT];
 
 static void netlens_on_send_ret(unsigned long ret, unsigned long ret_ip, void *data)
@@ -142,6 +171,22 @@ static void netlens_on_recv_ret(unsigned long ret, unsigned long ret_ip, void *d
 
 	trace_tcp_recv_length(call->sk, (int)ret, call->flags,
 			      netlens_hooks_missed(&tcp_events[TCP_EVENT_RECV_LENGTH]));
+}
+
+static void netlens_on_inet_send_ret(unsigned long ret, unsigned long ret_ip, void *data)
+{
+	const struct netlens_msg_call *call = data;
+
+	trace_inet_send_length(call->sk, (int)ret, call->flags,
+			       netlens_hooks_missed(&tcp_events[INET_EVENT_SEND_LENGTH]));
+}
+
+static void netlens_on_inet_recv_ret(unsigned long ret, unsigned long ret_ip, void *data)
+{
+	const struct netlens_msg_call *call = data;
+
+	trace_inet_recv_length(call->sk, (int)ret, call->flags,
+			       netlens_hooks_missed(&tcp_events[INET_EVENT_RECV_LENGTH]));
 }
 
 static const struct netlens_hook syn_recv_hooks[] = {
@@ -190,7 +235,7 @@ static const struct kernel_param_ops max_sleepers_ops = {
 
 module_param_cb(max_sleepers, &max_sleepers_ops, &max_sleepers, 0644);
 MODULE_PARM_DESC(max_sleepers,
-		 "Callers of tcp_sendmsg/tcp_recvmsg followed at once by tcp_{send,recv}_length, from their next arming (1-65536, default 4096); more are reported as missed");
+		 "Callers asleep in send and receive calls followed at once by the tcp_ and inet_{send,recv}_length hooks, from their next arming (1-65536, default 4096); more are reported as missed");
 
 static const struct netlens_hook send_length_hooks[] = {
 	{ "tcp_sendmsg", .exit = netlens_on_send_ret, .save = netlens_save_sendmsg,
@@ -203,6 +248,21 @@ static const struct netlens_hook send_length_hooks[] = {
 static const struct netlens_hook recv_length_hooks[] = {
 	{ "tcp_recvmsg", .exit = netlens_on_recv_ret, .save = netlens_save_recvmsg,
 	  .maxactive = &max_sleepers, .instead_of = -1 },
+};
+
+/* A kernel without IPv6 has no inet6_*. */
+static const struct netlens_hook inet_send_length_hooks[] = {
+	{ "inet_sendmsg", .exit = netlens_on_inet_send_ret, .save = netlens_save_inet_sendmsg,
+	  .maxactive = &max_sleepers, .instead_of = -1 },
+	{ "inet6_sendmsg", .exit = netlens_on_inet_send_ret, .save = netlens_save_inet_sendmsg,
+	  .maxactive = &max_sleepers, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
+};
+
+static const struct netlens_hook inet_recv_length_hooks[] = {
+	{ "inet_recvmsg", .exit = netlens_on_inet_recv_ret, .save = netlens_save_inet_recvmsg,
+	  .maxactive = &max_sleepers, .instead_of = -1 },
+	{ "inet6_recvmsg", .exit = netlens_on_inet_recv_ret, .save = netlens_save_inet_recvmsg,
+	  .maxactive = &max_sleepers, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
 };
 
 static_assert(sizeof(struct netlens_write_xmit_call) <= NETLENS_HOOK_DATA);
@@ -218,6 +278,10 @@ static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT] = {
 				    .nr_hooks = ARRAY_SIZE(send_length_hooks) },
 	[TCP_EVENT_RECV_LENGTH] = { .name = "tcp_recv_length", .hooks = recv_length_hooks,
 				    .nr_hooks = ARRAY_SIZE(recv_length_hooks) },
+	[INET_EVENT_SEND_LENGTH] = { .name = "inet_send_length", .hooks = inet_send_length_hooks,
+				     .nr_hooks = ARRAY_SIZE(inet_send_length_hooks) },
+	[INET_EVENT_RECV_LENGTH] = { .name = "inet_recv_length", .hooks = inet_recv_length_hooks,
+				     .nr_hooks = ARRAY_SIZE(inet_recv_length_hooks) },
 };
 
 /* Each tracepoint's regfunc and unregfunc (under tracepoints_mutex). */
@@ -237,6 +301,8 @@ NETLENS_TCP_EVENT_REG(tcp_loss_probe, TCP_EVENT_LOSS_PROBE)
 NETLENS_TCP_EVENT_REG(tcp_write_xmit, TCP_EVENT_WRITE_XMIT)
 NETLENS_TCP_EVENT_REG(tcp_send_length, TCP_EVENT_SEND_LENGTH)
 NETLENS_TCP_EVENT_REG(tcp_recv_length, TCP_EVENT_RECV_LENGTH)
+NETLENS_TCP_EVENT_REG(inet_send_length, INET_EVENT_SEND_LENGTH)
+NETLENS_TCP_EVENT_REG(inet_recv_length, INET_EVENT_RECV_LENGTH)
 
 void netlens_tcp_init(void)
 {

@@ -18,6 +18,7 @@
 #include <linux/netlens.h>
 
 #include "jsonout.h"
+#include "msgsrc.h"
 #include "tcpflow.h"
 #include "tool.h"
 #include "../bpf/tcptop.h"
@@ -103,78 +104,23 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	}
 }
 
-/* The sources, best first: both events of one kind, or the next. */
-enum tcptop_source { SRC_KERNEL, SRC_MODULE, SRC_FEXIT, SRC_KPROBE, SRC_COUNT };
-
-static const struct {
-	enum attach_kind kind;
-	const char *send, *recv;
-	const char *label;
-	const char *alias;	/* NETLENS_FORCE_ATTACH's name of it, besides the kind's */
-} sources[SRC_COUNT] = {
-	[SRC_KERNEL] = { ATTACH_TP_BTF, "sock_send_length", "sock_recv_length",
-			 "tracepoint:sock:sock_send_length and sock_recv_length" },
-	[SRC_MODULE] = { ATTACH_TP_BTF, "tcp_send_length", "tcp_recv_length",
-			 "tracepoint:netlens:tcp_send_length and tcp_recv_length", "netlens" },
-	[SRC_FEXIT] = { ATTACH_FENTRY, "tcp_sendmsg", "tcp_recvmsg",
-			"fexit:tcp_sendmsg and tcp_recvmsg" },
-	[SRC_KPROBE] = { ATTACH_KPROBE, "tcp_sendmsg", "tcp_recvmsg",
-			 "kprobe and kretprobe:tcp_sendmsg and tcp_recvmsg" },
+/* Best first (userspace/lib/msgsrc.h). */
+static const struct msg_source sources[] = {
+	{ ATTACH_TP_BTF, "sock_send_length", "sock_recv_length",
+	  "tracepoint:sock:sock_send_length and sock_recv_length", NULL,
+	  { "sock_send_length", "sock_recv_length" } },
+	{ ATTACH_TP_BTF, "tcp_send_length", "tcp_recv_length",
+	  "tracepoint:netlens:tcp_send_length and tcp_recv_length", "netlens",
+	  { "tcp_send_length", "tcp_recv_length" } },
+	{ ATTACH_FENTRY, "tcp_sendmsg", "tcp_recvmsg", "fexit:tcp_sendmsg and tcp_recvmsg", NULL,
+	  { "fexit_tcp_sendmsg", "fexit_tcp_recvmsg" } },
+	{ ATTACH_KPROBE, "tcp_sendmsg", "tcp_recvmsg",
+	  "kprobe and kretprobe:tcp_sendmsg and tcp_recvmsg", NULL,
+	  { "kprobe_tcp_sendmsg", "kretprobe_tcp_sendmsg", "kprobe_tcp_recvmsg",
+	    "kretprobe_tcp_recvmsg" } },
 };
 
-static bool source_usable(enum tcptop_source s, char *why, size_t len)
-{
-	if (attach_forced_out(attach_kind_name(sources[s].kind), sources[s].alias)) {
-		snprintf(why, len, "%s: skipped (NETLENS_FORCE_ATTACH=%s)", sources[s].label,
-			 getenv("NETLENS_FORCE_ATTACH"));
-		return false;
-	}
-	switch (sources[s].kind) {
-	case ATTACH_TP_BTF:
-		return probe_tp_btf(sources[s].send, why, len) &&
-		       probe_tp_btf(sources[s].recv, why, len);
-	case ATTACH_FENTRY:
-		return probe_fentry(sources[s].send, why, len) &&
-		       probe_fentry(sources[s].recv, why, len);
-	default:
-		return probe_kprobe(sources[s].send, why, len) &&
-		       probe_kprobe(sources[s].recv, why, len);
-	}
-}
-
-/* The first usable source, or SRC_COUNT; @why: why the better were not. */
-static enum tcptop_source pick_source(char *why, size_t len)
-{
-	enum tcptop_source s;
-	char reason[512];
-	size_t used = 0;
-
-	*why = '\0';
-	for (s = 0; s < SRC_COUNT; s++) {
-		if (source_usable(s, reason, sizeof(reason)))
-			return s;
-		used += snprintf(why + used, used < len ? len - used : 0, "%s%s",
-				 used ? "; " : "", reason);
-	}
-	return SRC_COUNT;
-}
-
-static void keep_source(struct tcptop_bpf *skel, enum tcptop_source s)
-{
-	struct bpf_program *progs[SRC_COUNT][4] = {
-		[SRC_KERNEL] = { skel->progs.sock_send_length, skel->progs.sock_recv_length },
-		[SRC_MODULE] = { skel->progs.tcp_send_length, skel->progs.tcp_recv_length },
-		[SRC_FEXIT] = { skel->progs.fexit_tcp_sendmsg, skel->progs.fexit_tcp_recvmsg },
-		[SRC_KPROBE] = { skel->progs.kprobe_tcp_sendmsg, skel->progs.kretprobe_tcp_sendmsg,
-				 skel->progs.kprobe_tcp_recvmsg, skel->progs.kretprobe_tcp_recvmsg },
-	};
-	unsigned int i, j;
-
-	for (i = 0; i < SRC_COUNT; i++)
-		for (j = 0; j < 4; j++)
-			if (progs[i][j])
-				bpf_program__set_autoload(progs[i][j], i == s);
-}
+#define NSOURCES	(sizeof(sources) / sizeof(sources[0]))
 
 struct row {
 	struct tcptop_key key;
@@ -241,7 +187,8 @@ static int take_rows(int fd, struct row **rows, size_t *n)
 struct report_ctx {
 	struct tcptop_bpf *skel;
 	struct row *rows;
-	__u64 missed_reported, dropped_reported;
+	unsigned long long missed_reported;
+	__u64 dropped_reported;
 };
 
 static void print_summary(void)
@@ -313,14 +260,10 @@ static void print_json(const struct row *rows, size_t n)
 static void warn_losses(struct report_ctx *r)
 {
 	const struct tcptop_bpf__bss *bss = r->skel->bss;
-	__u64 missed = bss->send_missed + bss->recv_missed;
 	__u64 dropped = bss->dropped;
 
-	if (missed > r->missed_reported) {
-		fprintf(stderr, "tcptop: %llu TCP send or receive returns missed since netlens.ko's hooks were armed (more callers asleep in them at once than its max_sleepers): the counts are low\n",
-			(unsigned long long)(missed - r->missed_reported));
-		r->missed_reported = missed;
-	}
+	msg_source_warn_missed("tcptop", bss->tcp_send_missed + bss->tcp_recv_missed,
+			       &r->missed_reported);
 	if (dropped > r->dropped_reported) {
 		fprintf(stderr, "tcptop: %llu calls not counted: more than %d sessions in one interval\n",
 			(unsigned long long)(dropped - r->dropped_reported), TCPTOP_MAX_ENTRIES);
@@ -365,8 +308,7 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	struct report_ctx r = {};
-	enum tcptop_source source;
-	char why[2048];
+	size_t source;
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -376,21 +318,18 @@ int main(int argc, char **argv)
 		env.interval = 1;
 	if (!tool_prepare("tcptop", &env))
 		return 1;
-	source = pick_source(why, sizeof(why));
-	if (source == SRC_COUNT) {
-		fprintf(stderr, "tcptop: cannot trace TCP sends and receives: %s\n", why);
-		return 1;
-	}
-	if (*why)
-		fprintf(stderr, "tcptop: using %s (%s)\n", sources[source].label, why);
-
 	r.skel = tcptop_bpf__open();
 	if (!r.skel) {
 		report_bpf_failure("tcptop", "open the BPF object", -errno);
 		return 1;
 	}
 	TOOL_SET_FILTERS(r.skel->rodata, &env);
-	keep_source(r.skel, source);
+	source = msg_source_use("tcptop", "TCP sends and receives", sources, NSOURCES,
+				r.skel->obj);
+	if (source == NSOURCES) {
+		err = -ENOENT;
+		goto cleanup;
+	}
 	err = tool_load_attach(&env, "tcptop", r.skel->skeleton, sources[source].label);
 	if (err)
 		goto cleanup;

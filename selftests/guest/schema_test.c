@@ -88,6 +88,8 @@ static const struct tool_case cases[] = {
 	{ "tcpwin", { "-j" }, { "event" } },
 	{ "tcpnagle", { "-j" }, { "hist", "count", "interval" }, true },
 	{ "tcptop", { "-j", "-S" }, { "row", "interval" } },
+	{ "socksize", { "-j" }, { "hist", "interval" } },
+	{ "socketio", { "-j" }, { "count", "interval" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
 	/* No loss here: the counts' end marker alone. */
 	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },

@@ -781,6 +781,294 @@ TEST(sendsize_udp_histogram)
 
 FORCED_TESTS(sendsize_udp_histogram, check_sendsize_udp_histogram)
 
+/* ---- socksize, socketio ------------------------------------------------ */
+
+/* A UDP socket bound to 127.0.0.1 (so that sends to it need no ICMP). */
+static int udp_sink(struct sockaddr_in *a)
+{
+	socklen_t len = sizeof(*a);
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (void *)a, len) || getsockname(fd, (void *)a, &len))
+		return -1;
+	return fd;
+}
+
+/* @n datagrams of @size bytes from a socket to itself; its port, or -1. */
+static int udp_self_exchange(int n, int size)
+{
+	struct sockaddr_in a;
+	char buf[2048] = "";
+	int fd = udp_sink(&a), i;
+
+	if (fd < 0 || size > (int)sizeof(buf))
+		return -1;
+	for (i = 0; i < n; i++)
+		if (sendto(fd, buf, size, 0, (void *)&a, sizeof(a)) != size ||
+		    recv(fd, buf, sizeof(buf), 0) != size)
+			break;
+	close(fd);
+	return i == n ? ntohs(a.sin_port) : -1;
+}
+
+
+/* A TCP connection over loopback: both ends and their ports; 0 or -1. */
+static int tcp_pair(int *client, int *server, int *cport, int *sport)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int lfd;
+
+	lfd = listener(sport);
+	if (lfd < 0)
+		return -1;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	sin.sin_port = htons(*sport);
+	*client = socket(AF_INET, SOCK_STREAM, 0);
+	if (*client < 0 || connect(*client, (void *)&sin, sizeof(sin))) {
+		close(lfd);
+		return -1;
+	}
+	*server = accept(lfd, NULL, NULL);
+	close(lfd);
+	if (*server < 0 || getsockname(*client, (void *)&sin, &len))
+		return -1;
+	*cport = ntohs(sin.sin_port);
+	return 0;
+}
+
+#define SOCKSIZE_TCP	10	/* 1000-byte sends and receives on TCP */
+#define SOCKSIZE_UDP	3	/* 100-byte datagrams */
+
+/*
+ * In this process: SOCKSIZE_TCP sends and receives of 1000 bytes over
+ * TCP, SOCKSIZE_UDP of 100 over UDP; and what socksize leaves out: a peek,
+ * a failed receive, UNIX socket I/O.
+ */
+static void socksize_workload(struct __test_metadata *_metadata)
+{
+	char buf[1000];
+	int c, s, cport, sport, pair[2], i;
+
+	memset(buf, 'z', sizeof(buf));
+	ASSERT_EQ(0, tcp_pair(&c, &s, &cport, &sport));
+	for (i = 0; i < SOCKSIZE_TCP; i++) {
+		ASSERT_EQ(1000, send(c, buf, 1000, MSG_NOSIGNAL));
+		if (i == 0)
+			ASSERT_EQ(1000, recv(s, buf, 1000, MSG_PEEK | MSG_WAITALL));
+		ASSERT_EQ(1000, recv(s, buf, 1000, MSG_WAITALL));
+	}
+	ASSERT_EQ(-1, recv(s, buf, 1000, MSG_DONTWAIT));
+	close(c);
+	close(s);
+	ASSERT_LT(0, udp_self_exchange(SOCKSIZE_UDP, 100));
+	ASSERT_EQ(0, socketpair(AF_UNIX, SOCK_STREAM, 0, pair));
+	ASSERT_EQ(50, write(pair[0], buf, 50));
+	ASSERT_EQ(50, read(pair[1], buf, sizeof(buf)));
+	close(pair[0]);
+	close(pair[1]);
+}
+
+/* Occurrences of @needle in [@p, @end). */
+static int count_between(const char *p, const char *end, const char *needle)
+{
+	size_t len = strlen(needle);
+	int n = 0;
+
+	while ((p = memmem(p, end - p, needle, len))) {
+		n++;
+		p += len;
+	}
+	return n;
+}
+
+/* The JSON histogram @name of this process: its total, and @want in its buckets. */
+static void socksize_hist(struct __test_metadata *_metadata, const char *out, const char *name)
+{
+	char comm[17], head[96], want[96];
+	const char *line, *eol;
+
+	my_comm(comm);
+	snprintf(head, sizeof(head), "\"name\":\"%s\",\"unit\":\"bytes\",\"kind\":\"log2\",\"comm\":\"%s\"",
+		 name, comm);
+	line = strstr(out, head);
+	ASSERT_NE(NULL, line) TH_LOG("no %s:\n%s", head, out);
+	eol = strchr(line, '\n');
+	ASSERT_NE(NULL, eol);
+	snprintf(want, sizeof(want), "\"total\":%d,", SOCKSIZE_TCP + SOCKSIZE_UDP);
+	EXPECT_NE(NULL, memmem(line, eol - line, want, strlen(want))) TH_LOG("%.*s", (int)(eol - line), line);
+	snprintf(want, sizeof(want), "{\"low\":512,\"high\":1023,\"count\":%d}", SOCKSIZE_TCP);
+	EXPECT_NE(NULL, memmem(line, eol - line, want, strlen(want))) TH_LOG("%.*s", (int)(eol - line), line);
+	snprintf(want, sizeof(want), "{\"low\":64,\"high\":127,\"count\":%d}", SOCKSIZE_UDP);
+	EXPECT_NE(NULL, memmem(line, eol - line, want, strlen(want))) TH_LOG("%.*s", (int)(eol - line), line);
+	/* Only the two sizes: neither the UNIX socket's 50 bytes nor the failure. */
+	EXPECT_EQ(2, count_between(line, eol, "{\"low\"")) TH_LOG("%.*s", (int)(eol - line), line);
+}
+
+static void check_socksize(struct __test_metadata *_metadata, const char *force)
+{
+	struct bg_tool t;
+	int ret;
+
+	ret = start_self_forced(&t, "socksize", (const char *[]){ "-j", NULL },
+				"Tracing socket I/O sizes", force);
+	if (ret == 1)
+		SKIP(return, "%s not usable here: %.500s", force, t.out);
+	ASSERT_EQ(0, ret);
+	socksize_workload(_metadata);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	socksize_hist(_metadata, t.out, "read_bytes");
+	socksize_hist(_metadata, t.out, "write_bytes");
+	EXPECT_EQ(0, non_json_lines(t.out, "socksize"));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(socksize_exact_sizes)
+{
+	check_socksize(_metadata, NULL);
+}
+
+TEST(socksize_exact_sizes_netlens)
+{
+	check_socksize(_metadata, "netlens");
+}
+
+TEST(socksize_exact_sizes_fentry)
+{
+	check_socksize(_metadata, "fentry");
+}
+
+TEST(socksize_exact_sizes_kprobe)
+{
+	check_socksize(_metadata, "kprobe");
+}
+
+/* The book's text: @read_bytes[comm] then @write_bytes[comm], BCC-style rows. */
+TEST(socksize_text)
+{
+	char comm[17], head[64];
+	struct bg_tool t;
+
+	my_comm(comm);
+	ASSERT_EQ(0, start_self(&t, "socksize", (const char *[]){ NULL }, "Tracing socket I/O sizes"));
+	socksize_workload(_metadata);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(head, sizeof(head), "@read_bytes[%s]:", comm);
+	EXPECT_EQ(1, count_lines(t.out, head));
+	snprintf(head, sizeof(head), "@write_bytes[%s]:", comm);
+	EXPECT_EQ(1, count_lines(t.out, head));
+	EXPECT_LT(strstr(t.out, "@read_bytes["), strstr(t.out, "@write_bytes["));
+	EXPECT_EQ(2, count_linef(t.out, "%10d -> %-10d : %-8d |%s|", 512, 1023, SOCKSIZE_TCP,
+				 "****************************************"));
+	EXPECT_EQ(2, count_linef(t.out, "%10d -> %-10d : %-8d |%s|", 64, 127, SOCKSIZE_UDP,
+				 "************                            "));
+	DUMP_ON_FAILURE(t);
+}
+
+/*
+ * socketio -j: four 1000-byte sends and one receive of them on TCP, a
+ * receive that fails, two 100-byte datagrams sent and received on UDP;
+ * each row exact, with its ports.
+ */
+static void check_socketio(struct __test_metadata *_metadata, const char *force)
+{
+	char buf[4000], comm[17], want[256];
+	int c, s, cport, sport, uport, ret, i;
+	struct bg_tool t;
+	const struct {
+		const char *map, *dir;
+		int protocol, *lport, *rport, value;
+	} rows[] = {
+		{ "io", "write", IPPROTO_TCP, &cport, &sport, 4 },
+		{ "bytes", "write", IPPROTO_TCP, &cport, &sport, 4000 },
+		{ "io", "read", IPPROTO_TCP, &sport, &cport, 2 },
+		{ "bytes", "read", IPPROTO_TCP, &sport, &cport, 4000 },
+		{ "io", "write", IPPROTO_UDP, &uport, NULL, 2 },
+		{ "bytes", "write", IPPROTO_UDP, &uport, NULL, 200 },
+		{ "io", "read", IPPROTO_UDP, &uport, NULL, 2 },
+		{ "bytes", "read", IPPROTO_UDP, &uport, NULL, 200 },
+	};
+
+	ret = start_self_forced(&t, "socketio", (const char *[]){ "-j", NULL },
+				"Tracing socket I/O", force);
+	if (ret == 1)
+		SKIP(return, "%s not usable here: %.500s", force, t.out);
+	ASSERT_EQ(0, ret);
+	memset(buf, 'i', sizeof(buf));
+	ASSERT_EQ(0, tcp_pair(&c, &s, &cport, &sport));
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(1000, send(c, buf, 1000, MSG_NOSIGNAL));
+	ASSERT_EQ(4000, recv(s, buf, sizeof(buf), MSG_WAITALL));
+	ASSERT_EQ(-1, recv(s, buf, sizeof(buf), MSG_DONTWAIT));
+	close(c);
+	close(s);
+	uport = udp_self_exchange(2, 100);
+	ASSERT_LT(0, uport);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	my_comm(comm);
+	for (i = 0; i < (int)(sizeof(rows) / sizeof(rows[0])); i++) {
+		snprintf(want, sizeof(want),
+			 "\"map\":\"%s\",\"comm\":\"%s\",\"pid\":%d,\"dir\":\"%s\",\"protocol\":%d,"
+			 "\"protocol_name\":\"%s\",\"lport\":%d,\"rport\":%d,\"count\":%d}",
+			 rows[i].map, comm, getpid(), rows[i].dir, rows[i].protocol,
+			 rows[i].protocol == IPPROTO_TCP ? "IPPROTO_TCP" : "IPPROTO_UDP",
+			 *rows[i].lport, rows[i].rport ? *rows[i].rport : 0, rows[i].value);
+		EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("want %s", want);
+	}
+	/* Those rows and nothing else of this process. */
+	EXPECT_EQ(8, count_lines_affix(t.out, "{\"type\":\"count\"", "}"));
+	EXPECT_EQ(0, non_json_lines(t.out, "socketio"));
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(socketio_exact_rows)
+{
+	check_socketio(_metadata, NULL);
+}
+
+TEST(socketio_exact_rows_netlens)
+{
+	check_socketio(_metadata, "netlens");
+}
+
+TEST(socketio_exact_rows_fentry)
+{
+	check_socketio(_metadata, "fentry");
+}
+
+TEST(socketio_exact_rows_kprobe)
+{
+	check_socketio(_metadata, "kprobe");
+}
+
+/* The book's lines: @io[COMM, PID, write, ...]: N, @io before @bytes. */
+TEST(socketio_text)
+{
+	char comm[17], want[160], buf[500] = "";
+	int c, s, cport, sport;
+	struct bg_tool t;
+
+	my_comm(comm);
+	ASSERT_EQ(0, start_self(&t, "socketio", (const char *[]){ NULL }, "Tracing socket I/O"));
+	ASSERT_EQ(0, tcp_pair(&c, &s, &cport, &sport));
+	ASSERT_EQ(500, write(c, buf, sizeof(buf)));
+	ASSERT_EQ(500, recv(s, buf, sizeof(buf), MSG_WAITALL));
+	close(c);
+	close(s);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	snprintf(want, sizeof(want), "@io[%s, %d, write, 6, IPPROTO_TCP, %d, %d]: 1", comm,
+		 getpid(), cport, sport);
+	EXPECT_EQ(1, count_lines(t.out, want));
+	snprintf(want, sizeof(want), "@bytes[%s, %d, read, 6, IPPROTO_TCP, %d, %d]: 500", comm,
+		 getpid(), sport, cport);
+	EXPECT_EQ(1, count_lines(t.out, want));
+	EXPECT_LT(strstr(t.out, "@io["), strstr(t.out, "@bytes["));
+	DUMP_ON_FAILURE(t);
+}
+
 TEST(sendsize_json)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
@@ -808,20 +1096,6 @@ TEST(sendsize_json)
 }
 
 /* ---- 10.4 one-liners: xmitstack, tcpcount, rxcpu, tpcount ------------------ */
-
-/* A UDP socket bound to 127.0.0.1 (so that sends to it need no ICMP). */
-static int udp_sink(struct sockaddr_in *a)
-{
-	socklen_t len = sizeof(*a);
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	memset(a, 0, sizeof(*a));
-	a->sin_family = AF_INET;
-	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd < 0 || bind(fd, (void *)a, len) || getsockname(fd, (void *)a, &len))
-		return -1;
-	return fd;
-}
 
 /* @n datagrams of 32 bytes from a new socket to @a, received on @sink. */
 static int udp_exchange(int sink, const struct sockaddr_in *a, int n)

@@ -12,12 +12,12 @@
 static const char *const tools[] = {
 	"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 	"xmitstack", "tcpcount", "rxcpu", "tpcount", "tcpconnect", "tcpaccept",
-	"tcpbind",
+	"tcpbind", "socksize", "tcptop", "socketio",
 };
 /* The tools that take [interval [count]]. */
 static const char *const interval_tools[] = {
 	"sofamily", "soprotocol", "sockstat", "sendsize",
-	"xmitstack", "tcpcount", "rxcpu", "tpcount",
+	"xmitstack", "tcpcount", "rxcpu", "tpcount", "socksize", "tcptop", "socketio",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -25,7 +25,7 @@ static const char *const interval_tools[] = {
 /* The counting tools: -t, -s COLUMN, -r ROWS. */
 static const char *const counting_tools[] = {
 	"soconnect", "sofamily", "soprotocol", "sockstat", "xmitstack", "tcpcount", "tpcount",
-	"tcpconnect",
+	"tcpconnect", "socketio",
 };
 
 /* rxcpu counts softirq work: no -p. */
@@ -136,6 +136,9 @@ TEST(help)
 		{ "sockstat", "-S, --socket-rw" },
 		{ "sendsize", "funccount -H \"x::tcp_sendmsg\"" },
 		{ "sendsize", "funccount -H \"p::udp_sendmsg\"" },
+		{ "socksize", "as the book's socksize.bt" },
+		{ "socksize", "sock_read_iter" },
+		{ "socketio", "as the book's socketio.bt" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
 		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
@@ -188,7 +191,7 @@ TEST(help_on_stdout)
 	static const char *const all[] = {
 		"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
-		"ieee80211scan", "netlensctl",
+		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio",
 	};
 	char out[8192], bin[512];
 	size_t i;
@@ -310,6 +313,11 @@ TEST(filter_options)
 		{ "sockstat", "--cgroup /proc", "invalid cgroup '/proc': not a cgroup v2 directory" },
 		{ "tcpcount", "--netns /nonexistent", "invalid network namespace '/nonexistent': No such file or directory" },
 		{ "sendsize", "--netns /etc/passwd", "invalid network namespace '/etc/passwd': not a network namespace" },
+		{ "socksize", "-4 -6", "-4 and -6 exclude each other" },
+		{ "socksize", "--cgroup /proc", "invalid cgroup '/proc': not a cgroup v2 directory" },
+		{ "socksize", "1 0", "socksize: invalid count '0': must be 1 to 4294967295" },
+		{ "socketio", "-s bogus", "invalid sort column 'bogus': one of count, comm, pid, dir, protocol, protocol_name, lport, rport" },
+		{ "socketio", "-6 -4", "-4 and -6 exclude each other" },
 		{ "xmitstack", "--netns 0", "invalid network namespace inode '0': must be 1 to 4294967295" },
 		{ "tpcount", "--netns 12x", "invalid network namespace inode '12x': not a number" },
 		{ "soconnect", "-u no_such_user_x", "invalid UID 'no_such_user_x': no such user" },

@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <linux/types.h>
 
-#define KV_FIELDS	6	/* key members of a row */
+#define KV_FIELDS	8	/* key members of a row */
 
 /* A count's key: its members in order, as bpftrace joins them. */
 struct kv_key {
