@@ -7,6 +7,9 @@
  * socket has the session, and the listening descriptor's socket its
  * accept queue.  (The book's tcpaccept-tp.bt, on inet_sock_set_state,
  * fires in softirq context and cannot name the process.)
+ *
+ * soaccept (book 10.3.5, soaccept.bt) sets ip_any: every IPv4 and IPv6
+ * listener's accepts, whatever the protocol, and the failed ones too.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -21,6 +24,7 @@
 #define IPPROTO_TCP	6
 
 const volatile bool filter_ports = false;	/* -P: local ports */
+const volatile bool ip_any = false;		/* soaccept */
 
 PORT_SET(ports, TCPCONN_MAX_PORTS);
 
@@ -50,8 +54,8 @@ static __always_inline struct sock *fd_sock(long fd)
 }
 
 /*
- * Only a TCP listener's accepts are followed, and -P decides here: the
- * accepted socket's local port is the listener's.
+ * Only a TCP listener's accepts are followed (any IP one's with ip_any),
+ * and -P decides here: the accepted socket's local port is the listener's.
  */
 static __always_inline int accept_enter(long lfd)
 {
@@ -64,8 +68,16 @@ static __always_inline int accept_enter(long lfd)
 	if (task_filtered(pid_tgid))
 		return 0;
 	lsk = fd_sock(lfd);
-	if (!lsk || BPF_CORE_READ(lsk, sk_protocol) != IPPROTO_TCP)
+	if (!lsk)
 		return 0;
+	if (ip_any) {
+		__u16 family = BPF_CORE_READ(lsk, __sk_common.skc_family);
+
+		if ((family != AF_INET && family != AF_INET6) || family_filtered(family))
+			return 0;
+	} else if (BPF_CORE_READ(lsk, sk_protocol) != IPPROTO_TCP) {
+		return 0;
+	}
 	lport = BPF_CORE_READ(lsk, __sk_common.skc_num);
 	if (PORT_FILTERED(filter_ports, ports, lport))
 		return 0;
@@ -87,8 +99,11 @@ static __always_inline int accept_exit(long ret)
 	if (!listener)
 		return 0;
 	lsk = (struct sock *)*listener;
-	sk = fd_sock(ret);	/* NULL when accept() failed */
-	if (!sk || !tcp_flow_of(sk, &flow))
+	sk = ret >= 0 ? fd_sock(ret) : NULL;
+	/* A failure: the listener's end, for soaccept. */
+	if (!sk && (ret >= 0 || !ip_any))
+		goto out;
+	if (!tcp_flow_of(sk ?: lsk, &flow))
 		goto out;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -102,6 +117,8 @@ static __always_inline int accept_exit(long ret)
 	/* The listener's queue once this connection has left it. */
 	e->backlog = BPF_CORE_READ(lsk, sk_ack_backlog);
 	e->max_backlog = BPF_CORE_READ(lsk, sk_max_ack_backlog);
+	e->ret = ret < 0 ? ret : 0;
+	e->protocol = BPF_CORE_READ(lsk, sk_protocol);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 out:

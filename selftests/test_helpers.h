@@ -354,6 +354,20 @@ static inline int count_lines(const char *out, const char *line)
 	return n;
 }
 
+/* Lines of @out that have @needle. */
+static inline int count_lines_with(const char *out, const char *needle)
+{
+	const char *p, *eol, *hit;
+	int n = 0;
+
+	for (p = out; *p; p = eol + !!*eol) {
+		eol = p + strcspn(p, "\n");
+		hit = strstr(p, needle);
+		n += hit && hit < eol;
+	}
+	return n;
+}
+
 /* Lines of @out starting with @prefix and ending with @suffix. */
 static inline int count_lines_affix(const char *out, const char *prefix,
 				    const char *suffix)

@@ -90,6 +90,7 @@ static const struct tool_case cases[] = {
 	{ "tcptop", { "-j", "-S" }, { "row", "interval" } },
 	{ "socksize", { "-j" }, { "hist", "interval" } },
 	{ "socketio", { "-j" }, { "count", "interval" } },
+	{ "soaccept", { "-j" }, { "event" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
 	/* No loss here: the counts' end marker alone. */
 	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },

@@ -1069,6 +1069,91 @@ TEST(socketio_text)
 	DUMP_ON_FAILURE(t);
 }
 
+/* ---- soaccept ------------------------------------------------------------ */
+
+/*
+ * An accept that succeeds, one with nothing queued (EAGAIN) and one on a
+ * UDP socket (EOPNOTSUPP), in this process; the listener's and the
+ * client's ports in *@lport, *@cport.
+ */
+static void accept_workload(struct __test_metadata *_metadata, int *lport, int *cport)
+{
+	int c, s, u;
+
+	ASSERT_EQ(0, tcp_pair(&c, &s, cport, lport));
+	close(c);
+	close(s);
+	c = listener(lport);
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, fcntl(c, F_SETFL, O_NONBLOCK));
+	ASSERT_EQ(-1, accept4(c, NULL, NULL, SOCK_CLOEXEC));
+	ASSERT_EQ(EAGAIN, errno);
+	close(c);
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, u);
+	ASSERT_EQ(-1, accept(u, NULL, NULL));
+	close(u);
+}
+
+TEST(soaccept_results)
+{
+	char comm[17], want[512];
+	int lport, cport;
+	struct bg_tool t;
+
+	my_comm(comm);
+	ASSERT_EQ(0, start_self(&t, "soaccept", (const char *[]){ "-j", NULL }, "Tracing IP accepts"));
+	accept_workload(_metadata, &lport, &cport);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(3, count_lines_affix(t.out, "{", "}"));
+	snprintf(want, sizeof(want), "\"comm\":\"%s\",\"protocol\":6,\"protocol_name\":\"IPPROTO_TCP\","
+		 "\"family\":2,\"family_name\":\"AF_INET\",\"laddr\":\"127.0.0.1\",\"lport\":",
+		 comm);
+	EXPECT_EQ(2, count_lines_with(t.out, want));
+	snprintf(want, sizeof(want), "\"raddr\":\"127.0.0.1\",\"rport\":%d,\"ret\":0,\"ret_name\":\"Success\"}",
+		 cport);
+	EXPECT_EQ(1, count_lines_with(t.out, want));
+	EXPECT_EQ(1, count_lines_with(t.out, "\"rport\":0,\"ret\":-11,\"ret_name\":\"None to accept\"}"));
+	EXPECT_EQ(1, count_lines_with(t.out, "\"protocol_name\":\"IPPROTO_UDP\""));
+	EXPECT_EQ(1, count_lines_with(t.out, "\"ret\":-95,\"ret_name\":\"Not SOCK_STREAM\"}"));
+	DUMP_ON_FAILURE(t);
+}
+
+/* The book's columns; -P keeps one listener's port, -6 no IPv4 accept. */
+TEST(soaccept_text_and_filters)
+{
+	char want[256], port[16];
+	struct bg_tool t;
+	int lport, cport, lport2;
+
+	ASSERT_EQ(0, start_self(&t, "soaccept", (const char *[]){ NULL }, "PID    PROCESS"));
+	accept_workload(_metadata, &lport, &cport);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(1, count_linef(t.out, "%-6s %-16s FAM %-16s %-5s %-5s %s", "PID", "PROCESS",
+				 "ADDRESS", "PORT", "LPORT", "RESULT"));
+	snprintf(want, sizeof(want), "%-3d %-16s %-5d ", 2, "127.0.0.1", cport);
+	EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("want '%s'", want);
+	EXPECT_EQ(1, count_lines_affix(t.out, "", " Success"));
+	EXPECT_EQ(1, count_lines_affix(t.out, "", " None to accept"));
+	EXPECT_EQ(1, count_lines_affix(t.out, "", " Not SOCK_STREAM"));
+	DUMP_ON_FAILURE(t);
+
+	/* -P 1: none of the workload's listeners (the UDP socket has none). */
+	snprintf(port, sizeof(port), "%d", 1);
+	ASSERT_EQ(0, start_self(&t, "soaccept", (const char *[]){ "-j", "-P", port, NULL },
+				"Tracing IP accepts"));
+	accept_workload(_metadata, &lport2, &cport);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(0, count_lines_affix(t.out, "{", "}"));
+	DUMP_ON_FAILURE(t);
+	ASSERT_EQ(0, start_self(&t, "soaccept", (const char *[]){ "-j", "-6", NULL },
+				"Tracing IP accepts"));
+	accept_workload(_metadata, &lport2, &cport);
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(0, count_lines_affix(t.out, "{", "}"));
+	DUMP_ON_FAILURE(t);
+}
+
 TEST(sendsize_json)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };

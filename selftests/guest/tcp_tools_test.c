@@ -272,20 +272,6 @@ static long long json_num(const char *line, const char *key)
 	return p ? strtoll(p + strlen(k), NULL, 10) : -1;
 }
 
-/* Lines of @out that have @needle. */
-static int count_lines_with(const char *out, const char *needle)
-{
-	const char *p, *eol, *hit;
-	int n = 0;
-
-	for (p = out; *p; p = eol + !!*eol) {
-		eol = p + strcspn(p, "\n");
-		hit = strstr(p, needle);
-		n += hit && hit < eol;
-	}
-	return n;
-}
-
 /* Sum of "@key":N over the JSON lines of @out that have @with. */
 static long long json_sum(const char *out, const char *with, const char *key)
 {

@@ -12,7 +12,7 @@
 static const char *const tools[] = {
 	"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 	"xmitstack", "tcpcount", "rxcpu", "tpcount", "tcpconnect", "tcpaccept",
-	"tcpbind", "socksize", "tcptop", "socketio",
+	"tcpbind", "socksize", "tcptop", "socketio", "soaccept",
 };
 /* The tools that take [interval [count]]. */
 static const char *const interval_tools[] = {
@@ -139,6 +139,7 @@ TEST(help)
 		{ "socksize", "as the book's socksize.bt" },
 		{ "socksize", "sock_read_iter" },
 		{ "socketio", "as the book's socketio.bt" },
+		{ "soaccept", "(soaccept.bt)" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
 		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
@@ -191,7 +192,7 @@ TEST(help_on_stdout)
 	static const char *const all[] = {
 		"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
-		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio",
+		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio", "soaccept",
 	};
 	char out[8192], bin[512];
 	size_t i;
@@ -318,6 +319,8 @@ TEST(filter_options)
 		{ "socksize", "1 0", "socksize: invalid count '0': must be 1 to 4294967295" },
 		{ "socketio", "-s bogus", "invalid sort column 'bogus': one of count, comm, pid, dir, protocol, protocol_name, lport, rport" },
 		{ "socketio", "-6 -4", "-4 and -6 exclude each other" },
+		{ "soaccept", "-P 0", "-P: invalid port '0': must be 1 to 65535" },
+		{ "soaccept", "5", "soaccept: unexpected argument '5'" },
 		{ "xmitstack", "--netns 0", "invalid network namespace inode '0': must be 1 to 4294967295" },
 		{ "tpcount", "--netns 12x", "invalid network namespace inode '12x': not a number" },
 		{ "soconnect", "-u no_such_user_x", "invalid UID 'no_such_user_x': no such user" },
