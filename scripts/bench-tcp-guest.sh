@@ -173,7 +173,7 @@ NETLENS_FORCE_ATTACH=kprobe with_tool q "Tracing... Output every" "$B/bin/tcptop
 with_tool r "Tracing" bpftrace "$OUT/book-tcptop.bt"
 with_tool s "Tracing TCP windows" "$B/bin/tcpwin"
 with_tool t "Tracing" bpftrace "$OUT/book-tcpwin.bt"
-with_tool u "Tracing retransmits" "$B/bin/tcpretrans" -l
+with_tool u "LADDR:LPORT" "$B/bin/tcpretrans" -l
 with_tool v "Tracing" bpftrace "$OUT/book-tcpretrans.bt"
 # Nothing again: how far the rates drifted over the run.
 run z

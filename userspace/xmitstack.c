@@ -112,17 +112,6 @@ static int stack_frames(const struct xmit_ctx *c, const struct stack_row *row,
 	return n;
 }
 
-static const char *frame_name(const struct xmit_ctx *c, __u64 ip, char *buf,
-			      size_t len)
-{
-	const char *name = ksyms_name(c->ks, ip);
-
-	if (name)
-		return name;
-	snprintf(buf, len, "0x%llx", (unsigned long long)ip);
-	return buf;
-}
-
 static void print_stack(const struct xmit_ctx *c, const struct stack_row *row)
 {
 	static __u64 ips[XMITSTACK_DEPTH];
@@ -131,12 +120,7 @@ static void print_stack(const struct xmit_ctx *c, const struct stack_row *row)
 
 	if (env.json) {
 		json_begin(stdout, "count");
-		fputs(",\"stack\":[", stdout);
-		for (i = 0; i < n; i++) {
-			json_print_string(stdout, frame_name(c, ips[i], buf, sizeof(buf)));
-			fputs(i + 1 < n ? "," : "", stdout);
-		}
-		fputc(']', stdout);
+		ksyms_json_stack(stdout, c->ks, ips, n);
 		json_u64(stdout, "count", row->count);
 		json_end(stdout);
 	} else if (env.table) {
@@ -145,13 +129,13 @@ static void print_stack(const struct xmit_ctx *c, const struct stack_row *row)
 		if (!n)
 			printf("[lost stack]");
 		for (i = n - 1; i >= 0; i--)
-			printf("%s%s", frame_name(c, ips[i], buf, sizeof(buf)), i ? ";" : "");
+			printf("%s%s", ksyms_frame(c->ks, ips[i], buf, sizeof(buf)), i ? ";" : "");
 		printf("\n");
 	} else {
 		if (!n)
 			printf("  [lost stack]\n");
 		for (i = 0; i < n; i++)
-			printf("  %s\n", frame_name(c, ips[i], buf, sizeof(buf)));
+			printf("  %s\n", ksyms_frame(c->ks, ips[i], buf, sizeof(buf)));
 		printf("    %llu\n\n", row->count);
 	}
 }

@@ -91,6 +91,8 @@ static const struct tool_case cases[] = {
 	{ "socksize", { "-j" }, { "hist", "interval" } },
 	{ "socketio", { "-j" }, { "count", "interval" } },
 	{ "soaccept", { "-j" }, { "event" } },
+	/* The workload's refused connect: a reset, not a drop; counts may be none. */
+	{ "skbdrop", { "-j" }, { "interval" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
 	/* No loss here: the counts' end marker alone. */
 	{ "tcpretrans", { "-j", "-c", "-l" }, { "interval" }, true },

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <netinet/in.h>
 #include <sched.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -1151,6 +1153,154 @@ TEST(soaccept_text_and_filters)
 	accept_workload(_metadata, &lport2, &cport);
 	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
 	EXPECT_EQ(0, count_lines_affix(t.out, "{", "}"));
+	DUMP_ON_FAILURE(t);
+}
+
+/* ---- skbdrop ------------------------------------------------------------- */
+
+#define DROPS	5	/* datagrams to a closed port */
+
+/* Udp NoPorts of this task's network namespace; -1 when unreadable. */
+static long udp_noports(void)
+{
+	char buf[8192], *hdr, *val;
+	int col = 0;
+
+	if (read_text_file("/proc/self/net/snmp", buf, sizeof(buf)))
+		return -1;
+	hdr = strstr(buf, "\nUdp: ");
+	val = hdr ? strstr(hdr + 1, "\nUdp: ") : NULL;
+	if (!val)
+		return -1;
+	/* The column of NoPorts in the header, then that value. */
+	for (char *p = hdr + 6; p < val && strncmp(p, "NoPorts", 7); p++)
+		col += *p == ' ';
+	val += 6;
+	while (col-- > 0 && (val = strchr(val, ' ')))
+		val++;
+	return val ? strtol(val, NULL, 10) : -1;
+}
+
+/*
+ * A child in a network namespace of its own, loopback up, held until told
+ * to send DROPS datagrams to a closed port; it reports the namespace's
+ * NoPorts delta.
+ */
+struct drop_child {
+	pid_t pid;
+	int go[2], result[2];
+};
+
+static int drop_child_start(struct drop_child *c)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	char ready;
+
+	if (pipe2(c->go, O_CLOEXEC) || pipe2(c->result, O_CLOEXEC))
+		return -1;
+	c->pid = fork();
+	if (c->pid == 0) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
+		long before, delta;
+		int fd, i;
+
+		close(c->go[1]);
+		close(c->result[0]);
+		fd = unshare(CLONE_NEWNET) ? -1 : socket(AF_INET, SOCK_DGRAM, 0);
+		ifr.ifr_flags = IFF_UP;
+		if (fd < 0 || ioctl(fd, SIOCSIFFLAGS, &ifr) || write(c->result[1], "r", 1) != 1 ||
+		    read(c->go[0], &ready, 1) != 1)
+			_exit(1);
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		before = udp_noports();
+		for (i = 0; i < DROPS; i++)
+			if (sendto(fd, "drop", 4, 0, (void *)&a, sizeof(a)) != 4)
+				_exit(2);
+		usleep(100000);
+		delta = udp_noports() - before;
+		_exit(write(c->result[1], &delta, sizeof(delta)) != sizeof(delta));
+	}
+	close(c->go[0]);
+	close(c->result[1]);
+	return c->pid > 0 && read(c->result[0], &ready, 1) == 1 ? 0 : -1;
+}
+
+/* Let it send; its NoPorts delta, or -1. */
+static long drop_child_run(struct drop_child *c)
+{
+	long delta = -1;
+	int st;
+
+	if (write(c->go[1], "g", 1) != 1 ||
+	    read(c->result[0], &delta, sizeof(delta)) != sizeof(delta))
+		delta = -1;
+	close(c->go[1]);
+	close(c->result[0]);
+	if (waitpid(c->pid, &st, 0) != c->pid || st)
+		delta = -1;
+	return delta;
+}
+
+/* skbdrop --netns (the child's) @more...: its output in @t; the NoPorts delta. */
+static long traced_drops(struct __test_metadata *_metadata, struct bg_tool *t,
+			 const char *more)
+{
+	char bin[512], ns[64], *argv[8];
+	struct drop_child c;
+	long delta;
+	int n = 0;
+
+	if (drop_child_start(&c))
+		return -1;
+	snprintf(ns, sizeof(ns), "/proc/%d/ns/net", c.pid);
+	argv[n++] = (char *)tool_path("skbdrop", bin, sizeof(bin));
+	argv[n++] = "-j";
+	argv[n++] = "--netns";
+	argv[n++] = ns;
+	if (more)
+		argv[n++] = (char *)more;
+	argv[n] = NULL;
+	if (start(t, argv, "Tracing sk_buff drops")) {
+		drop_child_run(&c);
+		return -1;
+	}
+	delta = drop_child_run(&c);
+	if (bg_tool_stop(t, SIGINT, STOP_MS))
+		return -1;
+	return delta;
+}
+
+/* A datagram to a closed port is a NO_SOCKET drop, named from BTF; one each, as NoPorts. */
+TEST(skbdrop_reasons_match_noports)
+{
+	char want[160];
+	struct bg_tool t;
+
+	ASSERT_EQ(DROPS, traced_drops(_metadata, &t, "-R")) TH_LOG("%s", t.out);
+	/* Nothing else dropped in the namespace. */
+	EXPECT_EQ(1, count_lines_affix(t.out, "{\"type\":\"count\"", "")) TH_LOG("%s", t.out);
+	snprintf(want, sizeof(want), "\"map\":\"drops\",\"reason\":");
+	EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("%s", t.out);
+	snprintf(want, sizeof(want), ",\"reason_name\":\"NO_SOCKET\",\"count\":%d}", DROPS);
+	EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("%s", t.out);
+	EXPECT_EQ(NULL, strstr(t.out, "\"map\":\"stacks\"")) TH_LOG("%s", t.out);
+	DUMP_ON_FAILURE(t);
+}
+
+/* With stacks: the receive path that dropped it, not the tracing. */
+TEST(skbdrop_stacks)
+{
+	const char *line;
+	struct bg_tool t;
+
+	ASSERT_EQ(DROPS, traced_drops(_metadata, &t, NULL)) TH_LOG("%s", t.out);
+	line = strstr(t.out, "{\"type\":\"count\",");
+	ASSERT_NE(NULL, line) TH_LOG("%s", t.out);
+	EXPECT_NE(NULL, strstr(line, "\"map\":\"stacks\",\"reason\":")) TH_LOG("%s", t.out);
+	EXPECT_NE(NULL, strstr(t.out, "\"reason_name\":\"NO_SOCKET\",\"stack\":[")) TH_LOG("%s", t.out);
+	EXPECT_NE(NULL, strstr(t.out, "\"__udp4_lib_rcv\"")) TH_LOG("%s", t.out);
+	EXPECT_EQ(NULL, strstr(t.out, "bpf_trace_run")) TH_LOG("%s", t.out);
+	EXPECT_NE(NULL, strstr(t.out, "\"map\":\"drops\",\"reason\":")) TH_LOG("%s", t.out);
 	DUMP_ON_FAILURE(t);
 }
 

@@ -140,6 +140,7 @@ TEST(help)
 		{ "socksize", "sock_read_iter" },
 		{ "socketio", "as the book's socketio.bt" },
 		{ "soaccept", "(soaccept.bt)" },
+		{ "skbdrop", "book's skbdrop.bt" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
 		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
@@ -192,7 +193,7 @@ TEST(help_on_stdout)
 	static const char *const all[] = {
 		"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
-		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio", "soaccept",
+		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio", "soaccept", "skbdrop",
 	};
 	char out[8192], bin[512];
 	size_t i;
@@ -321,6 +322,10 @@ TEST(filter_options)
 		{ "socketio", "-6 -4", "-4 and -6 exclude each other" },
 		{ "soaccept", "-P 0", "-P: invalid port '0': must be 1 to 65535" },
 		{ "soaccept", "5", "soaccept: unexpected argument '5'" },
+		{ "skbdrop", "-d 0", "invalid FRAMES '0': must be 1 to 127" },
+		{ "skbdrop", "-d 128", "invalid FRAMES '128': must be 1 to 127" },
+		{ "skbdrop", "-p 1", "invalid option -- 'p'" },
+		{ "skbdrop", "-s bogus", "invalid sort column 'bogus': one of count, reason, reason_name" },
 		{ "xmitstack", "--netns 0", "invalid network namespace inode '0': must be 1 to 4294967295" },
 		{ "tpcount", "--netns 12x", "invalid network namespace inode '12x': not a number" },
 		{ "soconnect", "-u no_such_user_x", "invalid UID 'no_such_user_x': no such user" },

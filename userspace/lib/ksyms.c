@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli.h"
 #include "ksyms.h"
 
 struct ksym {
@@ -85,7 +86,7 @@ nomem:
 	return NULL;
 }
 
-const char *ksyms_name(const struct ksyms *ks, uint64_t addr)
+const char *ksyms_name(const struct ksyms *ks, __u64 addr)
 {
 	size_t lo = 0, hi = ks->n;
 
@@ -99,4 +100,27 @@ const char *ksyms_name(const struct ksyms *ks, uint64_t addr)
 			hi = mid;
 	}
 	return lo ? ks->syms[lo - 1].name : NULL;
+}
+
+const char *ksyms_frame(const struct ksyms *ks, __u64 addr, char *buf, size_t len)
+{
+	const char *name = ksyms_name(ks, addr);
+
+	if (name)
+		return name;
+	snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	return buf;
+}
+
+void ksyms_json_stack(FILE *out, const struct ksyms *ks, const __u64 *ips, int n)
+{
+	char buf[24];
+	int i;
+
+	fputs(",\"stack\":[", out);
+	for (i = 0; i < n; i++) {
+		json_print_string(out, ksyms_frame(ks, ips[i], buf, sizeof(buf)));
+		fputs(i + 1 < n ? "," : "", out);
+	}
+	fputc(']', out);
 }

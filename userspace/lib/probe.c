@@ -110,6 +110,29 @@ static bool need_btf(const char *what, char *why, size_t len)
 	return false;
 }
 
+const char *kernel_enum_name(const char *type, long long value, const char *prefix,
+			     char *buf, size_t len)
+{
+	const struct btf *btf = vmlinux_btf();
+	const struct btf_type *t;
+	int id, i;
+
+	id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_ENUM) : -1;
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	for (i = 0; t && i < btf_vlen(t); i++) {
+		const struct btf_enum *e = btf_enum(t) + i;
+		const char *name = btf__name_by_offset(btf, e->name_off);
+		size_t plen = strlen(prefix);
+
+		if (e->val != value || !name)
+			continue;
+		snprintf(buf, len, "%s", strncmp(name, prefix, plen) ? name : name + plen);
+		return buf;
+	}
+	snprintf(buf, len, "%lld", value);
+	return buf;
+}
+
 bool probe_kernel_btf(char *why, size_t len)
 {
 	return need_btf("CO-RE relocation of the BPF programs", why, len);

@@ -58,6 +58,14 @@ bool probe_fentry(const char *func, char *why, size_t len);
 /* kprobe on @func: kprobe support (CONFIG_KPROBES) and the symbol. */
 bool probe_kprobe(const char *func, char *why, size_t len);
 
+/*
+ * The name of @value in the running kernel's enum @type (its BTF), less
+ * @prefix ("SKB_DROP_REASON_"): enums change between kernels.  Into @buf,
+ * returned; the number as text when the kernel has no such name.
+ */
+const char *kernel_enum_name(const char *type, long long value, const char *prefix,
+			     char *buf, size_t len);
+
 /* The running kernel's release, for messages. */
 const char *kernel_release(void);
 
