@@ -17,6 +17,12 @@
 
 #define START_MS	180000	/* bpftrace compiles for a minute under TCG */
 #define RUN_MS		3000	/* from its banner to Ctrl-C */
+/*
+ * bpftrace says "Attaching" before it attaches, and a Ctrl-C while it
+ * still attaches (slow under TCG on a loaded host) can keep it from ever
+ * ending: give it time to finish first.
+ */
+#define BPFTRACE_RUN_MS	15000
 
 /*
  * A command that runs until Ctrl-C is tracing once it printed its banner
@@ -45,7 +51,7 @@ static bool tracing(const char *out)
  * Ctrl-C is tracing, let it trace a little, then Ctrl-C; a command that
  * ends by itself just ends.  Its exit status; its output in @t.
  */
-static int run_documented(struct bg_tool *t, const char *script)
+static int run_documented(struct bg_tool *t, const char *script, int run_ms)
 {
 	char *argv[] = { "/bin/sh", "-c", (char *)script, NULL };
 	long long end = now_ms() + START_MS;
@@ -55,7 +61,7 @@ static int run_documented(struct bg_tool *t, const char *script)
 	while (now_ms() < end && !tracing(t->out) && !(eof = !bg_tool_read(t, 500, NULL)))
 		;
 	if (!eof)
-		bg_tool_read(t, RUN_MS, NULL);
+		bg_tool_read(t, run_ms, NULL);
 	return bg_tool_stop(t, SIGINT, 60000);
 }
 
@@ -175,7 +181,7 @@ TEST_F_TIMEOUT(readme, commands, 900)
 				" -m --propagation private /bin/sh -c '" PERF_EMPTY_MODULES_SH "' " : "",
 			 !strcmp(word, "perf") ? perf : "",
 			 !strcmp(word, "perf") ? line + 4 : line);
-		ret = run_documented(t, script);
+		ret = run_documented(t, script, strcmp(word, "bpftrace") ? RUN_MS : BPFTRACE_RUN_MS);
 		ran++;
 		EXPECT_EQ(0, ret) TH_LOG("%s: exit %d:\n%s", line, ret, t->out);
 		EXPECT_EQ(NULL, strcasestr(t->out, "error")) TH_LOG("%s:\n%s", line, t->out);
