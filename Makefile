@@ -70,7 +70,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 	      -I$(BUILD) -Iinclude/uapi -Ikmod -Ibpf \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
 
-TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop
+TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(patsubst userspace/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 BPF_PROGS  := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))

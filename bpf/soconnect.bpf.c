@@ -3,7 +3,9 @@
  * soconnect: IP connect(2)s with address, port, latency and result, from
  * the syscalls:sys_{enter,exit}_connect tracepoints (book 10.3.4); with
  * count_errors, failed connect(2)s of any family counted by process and
- * error code instead (10.4 one-liner).
+ * error code instead (10.4 one-liner).  udpconnect (udpconnect.bt) sets
+ * targ_protocol: only the connects of sockets of that IPPROTO_*, by the
+ * descriptor's socket.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -17,6 +19,7 @@
 const volatile bool count_errors = false;
 /* -P: only connects to the ports in @ports (-4/-6: sock_common.h). */
 const volatile bool filter_ports = false;
+const volatile __u16 targ_protocol = 0;		/* udpconnect: IPPROTO_UDP */
 
 PORT_SET(ports, SOCONNECT_MAX_PORTS);
 
@@ -45,7 +48,7 @@ struct {
 	__type(value, __u64);
 } errors SEC(".maps");
 
-static __always_inline int connect_enter(const void *uaddr, __u32 addrlen)
+static __always_inline int connect_enter(long fd, const void *uaddr, __u32 addrlen)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct start st = {};
@@ -53,6 +56,13 @@ static __always_inline int connect_enter(const void *uaddr, __u32 addrlen)
 
 	if (task_filtered(pid_tgid))
 		return 0;
+	if (targ_protocol) {
+		struct socket *sock = fd_socket(fd);
+		struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+
+		if (!sk || BPF_CORE_READ(sk, sk_protocol) != targ_protocol)
+			return 0;
+	}
 	st.ts = bpf_ktime_get_ns();
 	st.uaddr = uaddr;
 	st.addrlen = addrlen;
@@ -134,7 +144,7 @@ out:
 SEC("tracepoint/syscalls/sys_enter_connect")
 int sys_enter_connect(struct syscall_enter_ctx *ctx)
 {
-	return connect_enter((const void *)ctx->args[1], (__u32)ctx->args[2]);
+	return connect_enter(ctx->args[0], (const void *)ctx->args[1], (__u32)ctx->args[2]);
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")

@@ -20,7 +20,7 @@
 #define READY_MS	60000	/* loading under TCG can take a while */
 #define STOP_MS		30000
 
-/* UDP to ourselves, TCP connect/accept/send, a connect refused. */
+/* UDP to ourselves and a UDP connect, TCP connect/accept/send, a connect refused. */
 static void workload(void)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET };
@@ -34,6 +34,11 @@ static void workload(void)
 		for (i = 0; i < 10; i++)
 			if (sendto(u, buf, 100, 0, (void *)&a, sizeof(a)) == 100)
 				recv(u, buf, sizeof(buf), 0);
+	close(u);
+	/* A connected UDP socket (udpconnect's event). */
+	u = socket(AF_INET, SOCK_DGRAM, 0);
+	if (u >= 0)
+		connect(u, (void *)&a, sizeof(a));
 	close(u);
 	a.sin_port = 0;
 	l = socket(AF_INET, SOCK_STREAM, 0);
@@ -91,6 +96,7 @@ static const struct tool_case cases[] = {
 	{ "socksize", { "-j" }, { "hist", "interval" } },
 	{ "socketio", { "-j" }, { "count", "interval" } },
 	{ "soaccept", { "-j" }, { "event" } },
+	{ "udpconnect", { "-j" }, { "event" } },
 	/* The workload's refused connect: a reset, not a drop; counts may be none. */
 	{ "skbdrop", { "-j" }, { "interval" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },

@@ -1304,6 +1304,69 @@ TEST(skbdrop_stacks)
 	DUMP_ON_FAILURE(t);
 }
 
+/* ---- udpconnect ---------------------------------------------------------- */
+
+/* connect(2) a UDP socket of @family to @addr:@port; 0 or -errno. */
+static int udp_connect(int family, const char *addr, int port)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd = socket(family, SOCK_DGRAM, 0), ret;
+
+	if (fd < 0)
+		return -errno;
+	if (family == AF_INET)
+		inet_pton(AF_INET, addr, &sin.sin_addr);
+	else
+		inet_pton(AF_INET6, addr, &sin6.sin6_addr);
+	ret = family == AF_INET ? connect(fd, (void *)&sin, sizeof(sin)) :
+				  connect(fd, (void *)&sin6, sizeof(sin6));
+	ret = ret ? -errno : 0;
+	close(fd);
+	return ret;
+}
+
+/*
+ * UDP connects of both families are lines, with address and port; a TCP
+ * connect is not; -P keeps one port.
+ */
+TEST(udpconnect_udp_sockets_only)
+{
+	bool v6 = have_ipv6_loopback();
+	char comm[17], want[256];
+	struct bg_tool t;
+
+	my_comm(comm);
+	ASSERT_EQ(0, start_self(&t, "udpconnect", (const char *[]){ "-j", NULL },
+				"Tracing UDP connects"));
+	ASSERT_EQ(0, udp_connect(AF_INET, "127.0.0.1", 5353));
+	if (v6)
+		ASSERT_EQ(0, udp_connect(AF_INET6, "::1", 5354));
+	EXPECT_EQ(-ECONNREFUSED, connect_ip(AF_INET, "127.0.0.1", closed_port(AF_INET), false));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(v6 ? 2 : 1, count_lines_affix(t.out, "{", "}")) TH_LOG("%s", t.out);
+	snprintf(want, sizeof(want), "\"comm\":\"%s\",\"family\":2,\"family_name\":\"AF_INET\","
+		 "\"raddr\":\"127.0.0.1\",\"rport\":5353,\"ret\":0,\"ret_name\":\"Success\"}", comm);
+	EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("want %s\n%s", want, t.out);
+	if (v6) {
+		snprintf(want, sizeof(want), "\"family\":10,\"family_name\":\"AF_INET6\","
+			 "\"raddr\":\"::1\",\"rport\":5354,\"ret\":0");
+		EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("want %s\n%s", want, t.out);
+	}
+	DUMP_ON_FAILURE(t);
+
+	ASSERT_EQ(0, start_self(&t, "udpconnect", (const char *[]){ "-P", "5354", NULL }, "RPORT"));
+	ASSERT_EQ(0, udp_connect(AF_INET, "127.0.0.1", 5353));
+	ASSERT_EQ(0, udp_connect(AF_INET, "127.0.0.1", 5354));
+	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, STOP_MS));
+	EXPECT_EQ(1, count_linef(t.out, "%-6s %-16s %-2s %-16s %-5s %s", "PID", "COMM", "IP",
+				 "RADDR", "RPORT", "RESULT"));
+	EXPECT_EQ(1, count_linef(t.out, "%-6d %-16s %-2d %-16s %-5d %s", getpid(), comm, 4,
+				 "127.0.0.1", 5354, "OK"));
+	EXPECT_EQ(2, count_lines_affix(t.out, "", "")) TH_LOG("%s", t.out);
+	DUMP_ON_FAILURE(t);
+}
+
 TEST(sendsize_json)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };

@@ -12,7 +12,7 @@
 static const char *const tools[] = {
 	"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 	"xmitstack", "tcpcount", "rxcpu", "tpcount", "tcpconnect", "tcpaccept",
-	"tcpbind", "socksize", "tcptop", "socketio", "soaccept",
+	"tcpbind", "socksize", "tcptop", "socketio", "soaccept", "udpconnect",
 };
 /* The tools that take [interval [count]]. */
 static const char *const interval_tools[] = {
@@ -141,6 +141,7 @@ TEST(help)
 		{ "socketio", "as the book's socketio.bt" },
 		{ "soaccept", "(soaccept.bt)" },
 		{ "skbdrop", "book's skbdrop.bt" },
+		{ "udpconnect", "book's udpconnect.bt" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
 		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
@@ -194,6 +195,7 @@ TEST(help_on_stdout)
 		"soconnect", "sofamily", "soprotocol", "sockstat", "sendsize",
 		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
 		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio", "soaccept", "skbdrop",
+		"udpconnect",
 	};
 	char out[8192], bin[512];
 	size_t i;
@@ -323,6 +325,8 @@ TEST(filter_options)
 		{ "soaccept", "-P 0", "-P: invalid port '0': must be 1 to 65535" },
 		{ "soaccept", "5", "soaccept: unexpected argument '5'" },
 		{ "skbdrop", "-d 0", "invalid FRAMES '0': must be 1 to 127" },
+		{ "udpconnect", "-P 70000", "-P: invalid port '70000': must be 1 to 65535" },
+		{ "udpconnect", "1", "udpconnect: unexpected argument '1'" },
 		{ "skbdrop", "-d 128", "invalid FRAMES '128': must be 1 to 127" },
 		{ "skbdrop", "-p 1", "invalid option -- 'p'" },
 		{ "skbdrop", "-s bogus", "invalid sort column 'bogus': one of count, reason, reason_name" },
