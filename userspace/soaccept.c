@@ -23,12 +23,9 @@
 #include "../bpf/tcpconn.h"
 #include "tcpaccept.skel.h"
 
-static struct tool_env env = { .no_interval = true };
-static struct {
-	bool wide;		/* -w */
-	uint16_t ports[TCPCONN_MAX_PORTS];	/* -P */
-	size_t nports;
-} opt;
+static struct tool_ports ports;
+static struct tool_env env = { .no_interval = true, .ports = &ports };
+_Static_assert(TCPCONN_MAX_PORTS == TOOL_MAX_PORTS, "-P fills the BPF port set");
 
 const char *argp_program_version = "soaccept " NETLENS_VERSION;
 static const char doc[] =
@@ -53,27 +50,15 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_UID,
 	TOOL_OPT_FAMILY,
-	{ "port", 'P', "PORTS", 0, "Accepts on these local ports only (comma-separated, at most 64)", 0 },
-	{ "wide", 'w', NULL, 0, "Wide ADDRESS column (full IPv6 addresses)", 0 },
+	TOOL_OPT_PORTS("Accepts on these local ports only"),
+	TOOL_OPT_WIDE("Wide ADDRESS column"),
 	TOOL_OPT_COMMON,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char err[128];
-
-	switch (key) {
-	case 'w':
-		opt.wide = true;
-		return 0;
-	case 'P':
-		if (parse_ports(arg, opt.ports, TCPCONN_MAX_PORTS, &opt.nports, err, sizeof(err)))
-			argp_error(state, "-P: %s", err);
-		return 0;
-	default:
-		return tool_parse_common(key, arg, state, &env);
-	}
+	return tool_parse_common(key, arg, state, &env);
 }
 
 /* The book's error strings (soaccept.bt's @err2str), else the C library's. */
@@ -124,7 +109,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 		if (env.timestamp)
 			printf("%-8s ", tool_time());
 		printf("%-6u %-16s %-3u %-*s %-5s %-5u %s\n", e->pid, comm, f->family,
-		       opt.wide ? 39 : 16, addr, port, f->lport, result_str(e->ret));
+		       env.wide ? 39 : 16, addr, port, f->lport, result_str(e->ret));
 	}
 	fflush(stdout);
 	return 0;
@@ -135,8 +120,9 @@ int main(int argc, char **argv)
 	static const struct argp argp = { opts, parse_arg, NULL, doc };
 	static const char *const tps[] = { "sys_enter_accept", "sys_exit_accept",
 					   "sys_enter_accept4", "sys_exit_accept4" };
-	struct ring_buffer *rb = NULL;
 	struct tcpaccept_bpf *skel;
+	struct tool_events te = {};
+	char ready[256];
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -154,37 +140,23 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	TOOL_SET_FILTERS(skel->rodata, &env);
-	skel->rodata->filter_ports = opt.nports > 0;
+	skel->rodata->filter_ports = ports.n > 0;
 	skel->rodata->ip_any = true;
-	err = tool_load_attach(&env, "soaccept", skel->skeleton, NULL);
-	if (!err)
-		err = tool_fill_ports("soaccept", bpf_map__fd(skel->maps.ports), opt.ports,
-				      opt.nports, "-P");
-	if (!err)
-		err = tool_attach("soaccept", skel->skeleton,
-				  "to syscalls:sys_{enter,exit}_accept{,4}");
-	if (err)
-		goto cleanup;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
-	if (!rb) {
-		err = -errno;
-		report_bpf_failure("soaccept", "create the ring buffer", err);
-		goto cleanup;
-	}
-	if (env.json) {
-		tool_ready(&env, "Tracing IP accepts. Ctrl-C to end.");
-	} else {
-		if (env.timestamp)
-			printf("%-8s ", "TIME");
-		tool_ready(&env, "%-6s %-16s FAM %-*s %-5s %-5s %s", "PID", "PROCESS",
-			   opt.wide ? 39 : 16, "ADDRESS", "PORT", "LPORT", "RESULT");
-	}
-	err = tool_poll_events("soaccept", rb);
+	te.attach_what = "to syscalls:sys_{enter,exit}_accept{,4}";
+	te.ports = skel->maps.ports;
+	te.port_list = ports.list;
+	te.nports = ports.n;
+	te.events = skel->maps.events;
+	te.handle = handle_event;
+	if (env.json)
+		snprintf(ready, sizeof(ready), "Tracing IP accepts. Ctrl-C to end.");
+	else
+		snprintf(ready, sizeof(ready), "%-6s %-16s FAM %-*s %-5s %-5s %s", "PID", "PROCESS",
+			 env.wide ? 39 : 16, "ADDRESS", "PORT", "LPORT", "RESULT");
+	err = tool_events_run("soaccept", &env, skel->skeleton, &te, ready);
 	if (skel->bss->lost_events)
 		fprintf(stderr, "soaccept: %llu accepts lost (ring buffer full)\n",
 			(unsigned long long)skel->bss->lost_events);
-cleanup:
-	ring_buffer__free(rb);
 	tcpaccept_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

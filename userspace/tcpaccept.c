@@ -22,12 +22,9 @@
 #include "../bpf/tcpconn.h"
 #include "tcpaccept.skel.h"
 
-static struct tool_env env = { .no_interval = true };
-static struct {
-	bool wide;		/* -w */
-	uint16_t ports[TCPCONN_MAX_PORTS];	/* -P */
-	size_t nports;
-} opt;
+static struct tool_ports ports;
+static struct tool_env env = { .no_interval = true, .ports = &ports };
+_Static_assert(TCPCONN_MAX_PORTS == TOOL_MAX_PORTS, "-P fills the BPF port set");
 
 const char *argp_program_version = "tcpaccept " NETLENS_VERSION;
 static const char doc[] =
@@ -57,27 +54,15 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_UID,
 	TOOL_OPT_FAMILY,
-	{ "port", 'P', "PORTS", 0, "Accepts on these local ports only (comma-separated, at most 64)", 0 },
-	{ "wide", 'w', NULL, 0, "Wide address columns (full IPv6 addresses)", 0 },
+	TOOL_OPT_PORTS("Accepts on these local ports only"),
+	TOOL_OPT_WIDE("Wide address columns"),
 	TOOL_OPT_COMMON,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char err[128];
-
-	switch (key) {
-	case 'w':
-		opt.wide = true;
-		return 0;
-	case 'P':
-		if (parse_ports(arg, opt.ports, TCPCONN_MAX_PORTS, &opt.nports, err, sizeof(err)))
-			argp_error(state, "-P: %s", err);
-		return 0;
-	default:
-		return tool_parse_common(key, arg, state, &env);
-	}
+	return tool_parse_common(key, arg, state, &env);
 }
 
 static int handle_event(void *ctx, void *data, size_t len)
@@ -85,7 +70,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 	const struct tcpconn_event *e = data;
 	const struct tcp_flow *f = &e->flow;
 	char comm[17], l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-	int aw = opt.wide ? 39 : 15;
+	int aw = env.wide ? 39 : 15;
 
 	if (len < sizeof(*e))
 		return 0;
@@ -116,9 +101,10 @@ int main(int argc, char **argv)
 	static const struct argp argp = { opts, parse_arg, NULL, doc };
 	static const char *const tps[] = { "sys_enter_accept", "sys_exit_accept",
 					   "sys_enter_accept4", "sys_exit_accept4" };
-	struct ring_buffer *rb = NULL;
 	struct tcpaccept_bpf *skel;
-	int aw, err;
+	struct tool_events te = {};
+	char ready[256];
+	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
 	if (argp_parse(&argp, argc, argv, 0, NULL, NULL))
@@ -135,37 +121,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	TOOL_SET_FILTERS(skel->rodata, &env);
-	skel->rodata->filter_ports = opt.nports > 0;
-	err = tool_load_attach(&env, "tcpaccept", skel->skeleton, NULL);
-	if (!err)
-		err = tool_fill_ports("tcpaccept", bpf_map__fd(skel->maps.ports), opt.ports,
-				      opt.nports, "-P");
-	if (!err)
-		err = tool_attach("tcpaccept", skel->skeleton,
-				  "to syscalls:sys_{enter,exit}_accept{,4}");
-	if (err)
-		goto cleanup;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
-	if (!rb) {
-		err = -errno;
-		report_bpf_failure("tcpaccept", "create the ring buffer", err);
-		goto cleanup;
-	}
-	if (env.json) {
-		tool_ready(&env, "Tracing TCP accepts. Ctrl-C to end.");
-	} else {
-		aw = opt.wide ? 39 : 15;
-		if (env.timestamp)
-			printf("%-8s ", "TIME");
-		tool_ready(&env, "%-7s %-16s %-2s %-*s %-5s %-*s %-5s %s", "PID", "COMM", "IP",
-			   aw, "RADDR", "RPORT", aw, "LADDR", "LPORT", "BL");
-	}
-	err = tool_poll_events("tcpaccept", rb);
+	skel->rodata->filter_ports = ports.n > 0;
+	te.attach_what = "to syscalls:sys_{enter,exit}_accept{,4}";
+	te.ports = skel->maps.ports;
+	te.port_list = ports.list;
+	te.nports = ports.n;
+	te.events = skel->maps.events;
+	te.handle = handle_event;
+	if (env.json)
+		snprintf(ready, sizeof(ready), "Tracing TCP accepts. Ctrl-C to end.");
+	else
+		snprintf(ready, sizeof(ready), "%-7s %-16s %-2s %-*s %-5s %-*s %-5s %s",
+			 "PID", "COMM", "IP",
+			 env.wide ? 39 : 15, "RADDR", "RPORT", env.wide ? 39 : 15, "LADDR",
+			 "LPORT", "BL");
+	err = tool_events_run("tcpaccept", &env, skel->skeleton, &te, ready);
 	if (skel->bss->lost_events)
 		fprintf(stderr, "tcpaccept: %llu accepts lost (ring buffer full)\n",
 			(unsigned long long)skel->bss->lost_events);
-cleanup:
-	ring_buffer__free(rb);
 	tcpaccept_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

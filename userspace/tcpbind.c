@@ -23,12 +23,11 @@
 #include "../bpf/tcpbind.h"
 #include "tcpbind.skel.h"
 
-static struct tool_env env = { .no_interval = true };
+static struct tool_ports ports;
+static struct tool_env env = { .no_interval = true, .ports = &ports };
+_Static_assert(TCPBIND_MAX_PORTS == TOOL_MAX_PORTS, "-P fills the BPF port set");
 static struct {
-	bool wide;		/* -w */
 	bool failed_only;	/* -x */
-	uint16_t ports[TCPBIND_MAX_PORTS];	/* -P */
-	size_t nports;
 } opt;
 
 const char *argp_program_version = "tcpbind " NETLENS_VERSION;
@@ -57,27 +56,18 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_UID,
 	TOOL_OPT_FAMILY,
-	{ "port", 'P', "PORTS", 0, "Binds asking for or bound to these ports only (comma-separated, at most 64)", 0 },
+	TOOL_OPT_PORTS("Binds asking for or bound to these ports only"),
 	{ "failed", 'x', NULL, 0, "Failed binds only", 0 },
-	{ "wide", 'w', NULL, 0, "Wide address column (full IPv6 addresses)", 0 },
+	TOOL_OPT_WIDE("Wide address column"),
 	TOOL_OPT_COMMON,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char err[128];
-
 	switch (key) {
-	case 'w':
-		opt.wide = true;
-		return 0;
 	case 'x':
 		opt.failed_only = true;
-		return 0;
-	case 'P':
-		if (parse_ports(arg, opt.ports, TCPBIND_MAX_PORTS, &opt.nports, err, sizeof(err)))
-			argp_error(state, "-P: %s", err);
 		return 0;
 	default:
 		return tool_parse_common(key, arg, state, &env);
@@ -133,7 +123,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 		if (env.timestamp)
 			printf("%-8s ", tool_time());
 		printf("%-7u %-16s %-2u %-*s %-5u %-5u %-4s %s\n", e->pid, comm,
-		       e->family == AF_INET ? 4 : 6, opt.wide ? 39 : 15, addr, e->port,
+		       e->family == AF_INET ? 4 : 6, env.wide ? 39 : 15, addr, e->port,
 		       e->bound_port, opts_column(o, e->opts), errname ?: strerror(-e->ret));
 	}
 	fflush(stdout);
@@ -144,8 +134,9 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, NULL, doc };
 	static const char *const tps[] = { "sys_enter_bind", "sys_exit_bind" };
-	struct ring_buffer *rb = NULL;
 	struct tcpbind_bpf *skel;
+	struct tool_events te = {};
+	char ready[256];
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -163,36 +154,24 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	TOOL_SET_FILTERS(skel->rodata, &env);
-	skel->rodata->filter_ports = opt.nports > 0;
+	skel->rodata->filter_ports = ports.n > 0;
 	skel->rodata->failed_only = opt.failed_only;
-	err = tool_load_attach(&env, "tcpbind", skel->skeleton, NULL);
-	if (!err)
-		err = tool_fill_ports("tcpbind", bpf_map__fd(skel->maps.ports), opt.ports,
-				      opt.nports, "-P");
-	if (!err)
-		err = tool_attach("tcpbind", skel->skeleton, "to syscalls:sys_{enter,exit}_bind");
-	if (err)
-		goto cleanup;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
-	if (!rb) {
-		err = -errno;
-		report_bpf_failure("tcpbind", "create the ring buffer", err);
-		goto cleanup;
-	}
-	if (env.json) {
-		tool_ready(&env, "Tracing TCP binds. Ctrl-C to end.");
-	} else {
-		if (env.timestamp)
-			printf("%-8s ", "TIME");
-		tool_ready(&env, "%-7s %-16s %-2s %-*s %-5s %-5s %-4s %s", "PID", "COMM", "IP",
-			   opt.wide ? 39 : 15, "ADDR", "PORT", "BOUND", "OPTS", "RESULT");
-	}
-	err = tool_poll_events("tcpbind", rb);
+	te.attach_what = "to syscalls:sys_{enter,exit}_bind";
+	te.ports = skel->maps.ports;
+	te.port_list = ports.list;
+	te.nports = ports.n;
+	te.events = skel->maps.events;
+	te.handle = handle_event;
+	if (env.json)
+		snprintf(ready, sizeof(ready), "Tracing TCP binds. Ctrl-C to end.");
+	else
+		snprintf(ready, sizeof(ready), "%-7s %-16s %-2s %-*s %-5s %-5s %-4s %s",
+			 "PID", "COMM", "IP",
+			 env.wide ? 39 : 15, "ADDR", "PORT", "BOUND", "OPTS", "RESULT");
+	err = tool_events_run("tcpbind", &env, skel->skeleton, &te, ready);
 	if (skel->bss->lost_events)
 		fprintf(stderr, "tcpbind: %llu binds lost (ring buffer full)\n",
 			(unsigned long long)skel->bss->lost_events);
-cleanup:
-	ring_buffer__free(rb);
 	tcpbind_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

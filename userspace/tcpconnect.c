@@ -24,13 +24,12 @@
 #include "tcpconnect.skel.h"
 
 static const char *const columns[] = { "laddr", "raddr", "rport", NULL };
-static struct tool_env env = { .no_interval = true, .columns = columns };
+static struct tool_ports ports;
+static struct tool_env env = { .no_interval = true, .columns = columns, .ports = &ports };
+_Static_assert(TCPCONN_MAX_PORTS == TOOL_MAX_PORTS, "-P fills the BPF port set");
 static struct {
-	bool wide;		/* -w */
 	bool print_uid;		/* -U */
 	bool count;		/* -c */
-	uint16_t ports[TCPCONN_MAX_PORTS];	/* -P */
-	size_t nports;
 } opt;
 
 const char *argp_program_version = "tcpconnect " NETLENS_VERSION;
@@ -64,9 +63,9 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_UID,
 	TOOL_OPT_FAMILY,
-	{ "port", 'P', "PORTS", 0, "Connects to these ports only (comma-separated, at most 64)", 0 },
+	TOOL_OPT_PORTS("Connects to these ports only"),
 	{ "print-uid", 'U', NULL, 0, "Include a UID column", 0 },
-	{ "wide", 'w', NULL, 0, "Wide address columns (full IPv6 addresses)", 0 },
+	TOOL_OPT_WIDE("Wide address columns"),
 	{ "count", 'c', NULL, 0, "Count connects per source, destination and port; print at Ctrl-C", 0 },
 	TOOL_OPT_TABLE,
 	TOOL_OPT_COMMON,
@@ -75,21 +74,12 @@ static const struct argp_option opts[] = {
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char err[128];
-
 	switch (key) {
-	case 'w':
-		opt.wide = true;
-		return 0;
 	case 'U':
 		opt.print_uid = true;
 		return 0;
 	case 'c':
 		opt.count = true;
-		return 0;
-	case 'P':
-		if (parse_ports(arg, opt.ports, TCPCONN_MAX_PORTS, &opt.nports, err, sizeof(err)))
-			argp_error(state, "-P: %s", err);
 		return 0;
 	default:
 		return tool_parse_common(key, arg, state, &env);
@@ -101,7 +91,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 	const struct tcpconn_event *e = data;
 	const struct tcp_flow *f = &e->flow;
 	char comm[17], l[INET6_ADDRSTRLEN], r[INET6_ADDRSTRLEN];
-	int aw = opt.wide ? 39 : 15;
+	int aw = env.wide ? 39 : 15;
 
 	if (len < sizeof(*e))
 		return 0;
@@ -155,7 +145,7 @@ int main(int argc, char **argv)
 			"Try 'tcpconnect --help' for more information.\n");
 		return EXIT_USAGE;
 	}
-	if (opt.count && (opt.print_uid || opt.wide)) {
+	if (opt.count && (opt.print_uid || env.wide)) {
 		fprintf(stderr, "tcpconnect: -U and -w shape the lines: -c prints counts\n"
 			"Try 'tcpconnect --help' for more information.\n");
 		return EXIT_USAGE;
@@ -173,11 +163,11 @@ int main(int argc, char **argv)
 	}
 	TOOL_SET_FILTERS(skel->rodata, &env);
 	skel->rodata->count_mode = opt.count;
-	skel->rodata->filter_ports = opt.nports > 0;
+	skel->rodata->filter_ports = ports.n > 0;
 	err = tool_load_attach(&env, "tcpconnect", skel->skeleton, NULL);
 	if (!err)
-		err = tool_fill_ports("tcpconnect", bpf_map__fd(skel->maps.ports), opt.ports,
-				      opt.nports, "-P");
+		err = tool_fill_ports("tcpconnect", bpf_map__fd(skel->maps.ports), ports.list,
+				      ports.n, "-P");
 	if (!err)
 		err = tool_attach("tcpconnect", skel->skeleton, "to sock:inet_sock_set_state");
 	if (err)
@@ -203,7 +193,7 @@ int main(int argc, char **argv)
 	if (env.json) {
 		tool_ready(&env, "Tracing TCP connects. Ctrl-C to end.");
 	} else {
-		aw = opt.wide ? 39 : 15;
+		aw = env.wide ? 39 : 15;
 		if (env.timestamp)
 			printf("%-8s ", "TIME");
 		if (opt.print_uid)

@@ -24,12 +24,9 @@
 
 #define UDPCONNECT_PROTOCOL	17	/* IPPROTO_UDP */
 
-static struct tool_env env = { .no_interval = true };
-static struct {
-	bool wide;		/* -w */
-	uint16_t ports[SOCONNECT_MAX_PORTS];	/* -P */
-	size_t nports;
-} opt;
+static struct tool_ports ports;
+static struct tool_env env = { .no_interval = true, .ports = &ports };
+_Static_assert(SOCONNECT_MAX_PORTS == TOOL_MAX_PORTS, "-P fills the BPF port set");
 
 const char *argp_program_version = "udpconnect " NETLENS_VERSION;
 static const char doc[] =
@@ -53,27 +50,15 @@ static const struct argp_option opts[] = {
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_UID,
 	TOOL_OPT_FAMILY,
-	{ "port", 'P', "PORTS", 0, "Connects to these ports only (comma-separated, at most 64)", 0 },
-	{ "wide", 'w', NULL, 0, "Wide RADDR column (full IPv6 addresses)", 0 },
+	TOOL_OPT_PORTS("Connects to these ports only"),
+	TOOL_OPT_WIDE("Wide RADDR column"),
 	TOOL_OPT_COMMON,
 	{},
 };
 
 static error_t parse_arg(int key, char *arg, struct argp_state *state)
 {
-	char err[128];
-
-	switch (key) {
-	case 'w':
-		opt.wide = true;
-		return 0;
-	case 'P':
-		if (parse_ports(arg, opt.ports, SOCONNECT_MAX_PORTS, &opt.nports, err, sizeof(err)))
-			argp_error(state, "-P: %s", err);
-		return 0;
-	default:
-		return tool_parse_common(key, arg, state, &env);
-	}
+	return tool_parse_common(key, arg, state, &env);
 }
 
 static const char *result(int ret, char *buf, size_t len)
@@ -108,7 +93,7 @@ static int handle_event(void *ctx, void *data, size_t len)
 		if (env.timestamp)
 			printf("%-8s ", tool_time());
 		printf("%-6u %-16s %-2d %-*s %-5u %s\n", e->pid, comm, e->family == AF_INET ? 4 : 6,
-		       opt.wide ? 39 : 16, addr, e->port, result(e->ret, res, sizeof(res)));
+		       env.wide ? 39 : 16, addr, e->port, result(e->ret, res, sizeof(res)));
 	}
 	fflush(stdout);
 	return 0;
@@ -118,8 +103,9 @@ int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, NULL, doc };
 	static const char *const tps[] = { "sys_enter_connect", "sys_exit_connect" };
-	struct ring_buffer *rb = NULL;
 	struct soconnect_bpf *skel;
+	struct tool_events te = {};
+	char ready[256];
 	int err;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -137,33 +123,21 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	TOOL_SET_FILTERS(skel->rodata, &env);
-	skel->rodata->filter_ports = opt.nports > 0;
+	skel->rodata->filter_ports = ports.n > 0;
 	skel->rodata->targ_protocol = UDPCONNECT_PROTOCOL;
-	err = tool_load_attach(&env, "udpconnect", skel->skeleton, NULL);
-	if (!err)
-		err = tool_fill_ports("udpconnect", bpf_map__fd(skel->maps.ports), opt.ports,
-				      opt.nports, "-P");
-	if (!err)
-		err = tool_attach("udpconnect", skel->skeleton, "to syscalls:sys_{enter,exit}_connect");
-	if (err)
-		goto cleanup;
-	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), handle_event, NULL, NULL);
-	if (!rb) {
-		err = -errno;
-		report_bpf_failure("udpconnect", "create the ring buffer", err);
-		goto cleanup;
-	}
-	if (env.json) {
-		tool_ready(&env, "Tracing UDP connects. Ctrl-C to end.");
-	} else {
-		if (env.timestamp)
-			printf("%-8s ", "TIME");
-		tool_ready(&env, "%-6s %-16s %-2s %-*s %-5s %s", "PID", "COMM", "IP",
-			   opt.wide ? 39 : 16, "RADDR", "RPORT", "RESULT");
-	}
-	err = tool_poll_events("udpconnect", rb);
-cleanup:
-	ring_buffer__free(rb);
+	te.attach_what = "to syscalls:sys_{enter,exit}_connect";
+	te.ports = skel->maps.ports;
+	te.port_list = ports.list;
+	te.nports = ports.n;
+	te.events = skel->maps.events;
+	te.handle = handle_event;
+	if (env.json)
+		snprintf(ready, sizeof(ready), "Tracing UDP connects. Ctrl-C to end.");
+	else
+		snprintf(ready, sizeof(ready), "%-6s %-16s %-2s %-*s %-5s %s",
+			 "PID", "COMM", "IP",
+			 env.wide ? 39 : 16, "RADDR", "RPORT", "RESULT");
+	err = tool_events_run("udpconnect", &env, skel->skeleton, &te, ready);
 	soconnect_bpf__destroy(skel);
 	return err ? 1 : 0;
 }

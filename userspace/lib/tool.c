@@ -69,6 +69,16 @@ error_t tool_parse_common(int key, char *arg, struct argp_state *state,
 	case 't':
 		env->table = true;
 		break;
+	case 'w':
+		env->wide = true;
+		break;
+	case 'P':
+		if (!env->ports)
+			return ARGP_ERR_UNKNOWN;
+		if (parse_ports(arg, env->ports->list, TOOL_MAX_PORTS, &env->ports->n, err,
+				sizeof(err)))
+			argp_error(state, "-P: %s", err);
+		break;
 	case TOOL_OPT_KEY_CGROUP:
 		env->cgroup_fd = open_cgroup(arg, err, sizeof(err));
 		if (env->cgroup_fd < 0)
@@ -307,6 +317,35 @@ int tool_poll_events(const char *tool, struct ring_buffer *rb)
 	tool_events = NULL;
 	if (err)
 		fprintf(stderr, "%s: polling the ring buffer: %s\n", tool, strerror(-err));
+	return err;
+}
+
+int tool_events_run(const char *tool, const struct tool_env *env,
+		    const struct bpf_object_skeleton *s, const struct tool_events *te,
+		    const char *ready)
+{
+	struct ring_buffer *rb;
+	int err;
+
+	err = tool_load_attach(env, tool, s, NULL);
+	if (!err && te->ports)
+		err = tool_fill_ports(tool, bpf_map__fd(te->ports), te->port_list, te->nports,
+				      "-P");
+	if (!err)
+		err = tool_attach(tool, s, te->attach_what);
+	if (err)
+		return err;
+	rb = ring_buffer__new(bpf_map__fd(te->events), te->handle, NULL, NULL);
+	if (!rb) {
+		err = -errno;
+		report_bpf_failure(tool, "create the ring buffer", err);
+		return err;
+	}
+	if (!env->json && env->timestamp)
+		printf("%-8s ", "TIME");
+	tool_ready(env, "%s", ready);
+	err = tool_poll_events(tool, rb);
+	ring_buffer__free(rb);
 	return err;
 }
 

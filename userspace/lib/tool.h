@@ -17,6 +17,14 @@
 #include "kvtable.h"
 #include "probe.h"
 
+/* -P takes at most this many ports: the size of the BPF side's port sets. */
+#define TOOL_MAX_PORTS	64
+
+struct tool_ports {
+	uint16_t list[TOOL_MAX_PORTS];
+	size_t n;
+};
+
 struct tool_env {
 	bool verbose;
 	bool json;
@@ -39,6 +47,9 @@ struct tool_env {
 	unsigned short family;	/* -4, -6 (TOOL_OPT_FAMILY): AF_INET, AF_INET6; 0: any */
 	/* -i IFACE of the per-device tools (TOOL_OPT_IFACE). */
 	const char *iface;
+	/* -P PORTS (TOOL_OPT_PORTS), into a tool's own set; NULL: no -P. */
+	struct tool_ports *ports;
+	bool wide;		/* -w (TOOL_OPT_WIDE): full IPv6 addresses */
 };
 
 /* Long-only option keys. */
@@ -58,6 +69,11 @@ enum {
 #define TOOL_OPT_FAMILY \
 	{ "ipv4", '4', NULL, 0, "IPv4 only", 0 }, \
 	{ "ipv6", '6', NULL, 0, "IPv6 only", 0 }
+/* -P's help says what the ports are: "Connects to these ports only". */
+#define TOOL_OPT_PORTS(what) \
+	{ "port", 'P', "PORTS", 0, what " (comma-separated, at most 64)", 0 }
+#define TOOL_OPT_WIDE(what) \
+	{ "wide", 'w', NULL, 0, what " (full IPv6 addresses)", 0 }
 #define TOOL_OPT_IFACE \
 	{ "interface", 'i', "IFACE", 0, "Only packets of this network interface", 0 }
 
@@ -91,8 +107,8 @@ enum {
 	{ NULL, 'h', NULL, OPTION_HIDDEN, "Show the full help", 0 }
 
 /*
- * Handle -p, -T, -j, -v, -h, the filters (-u, -4/-6, -i, --cgroup,
- * --netns), -t/-s/-r and the [interval [count]] positionals for
+ * Handle -p, -T, -j, -v, -h, the filters (-u, -4/-6, -i, -P, --cgroup,
+ * --netns), -w, -t/-s/-r and the [interval [count]] positionals for
  * @env; ARGP_ERR_UNKNOWN for anything else.  Bad values are usage errors
  * (exit 2, argp_err_exit_status).
  */
@@ -158,6 +174,27 @@ int tool_fill_ports(const char *tool, int map_fd, const uint16_t *ports, size_t 
 		    const char *what);
 
 struct ring_buffer;
+struct bpf_map;
+
+/* What an event tool (a line per event, from a ring buffer) hands tool_events_run(). */
+struct tool_events {
+	const char *attach_what;	/* "to syscalls:sys_{enter,exit}_bind", for messages */
+	struct bpf_map *ports;		/* -P's port set (tool_fill_ports()); NULL: none */
+	const uint16_t *port_list;
+	size_t nports;
+	struct bpf_map *events;		/* the ring buffer */
+	int (*handle)(void *ctx, void *data, size_t len);
+};
+
+/*
+ * An event tool, its skeleton @s opened and its rodata set: load it (the
+ * --cgroup map too), fill -P's ports, attach, print @ready (the column
+ * header, after "TIME" with -T; a banner on stderr with -j), then the
+ * events until Ctrl-C.  0 or a negative errno (reported).
+ */
+int tool_events_run(const char *tool, const struct tool_env *env,
+		    const struct bpf_object_skeleton *s, const struct tool_events *te,
+		    const char *ready);
 
 /*
  * The event loop of the tools that print events as they come: poll @rb
