@@ -156,38 +156,24 @@ static int netlens_save_inet_recvmsg(struct pt_regs *regs, void *data)
 
 static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT];
 
-static void netlens_on_send_ret(unsigned long ret, unsigned long ret_ip, void *data)
-{
-	const struct netlens_msg_call *call = data;
-
-	/* An int: the register's low half. */
-	trace_tcp_send_length(call->sk, (int)ret, call->flags,
-			      netlens_hooks_missed(&tcp_events[TCP_EVENT_SEND_LENGTH]));
+/*
+ * A *_length event's return handler: the call's result (an int, the
+ * register's low half) with what its entry kept, and the returns its set
+ * missed so far.
+ */
+#define NETLENS_MSG_LENGTH_RET(event, idx)				\
+static void netlens_on_##event##_ret(unsigned long ret, unsigned long ret_ip, void *data) \
+{									\
+	const struct netlens_msg_call *call = data;			\
+									\
+	trace_##event(call->sk, (int)ret, call->flags,			\
+		      netlens_hooks_missed(&tcp_events[idx]));		\
 }
 
-static void netlens_on_recv_ret(unsigned long ret, unsigned long ret_ip, void *data)
-{
-	const struct netlens_msg_call *call = data;
-
-	trace_tcp_recv_length(call->sk, (int)ret, call->flags,
-			      netlens_hooks_missed(&tcp_events[TCP_EVENT_RECV_LENGTH]));
-}
-
-static void netlens_on_inet_send_ret(unsigned long ret, unsigned long ret_ip, void *data)
-{
-	const struct netlens_msg_call *call = data;
-
-	trace_inet_send_length(call->sk, (int)ret, call->flags,
-			       netlens_hooks_missed(&tcp_events[INET_EVENT_SEND_LENGTH]));
-}
-
-static void netlens_on_inet_recv_ret(unsigned long ret, unsigned long ret_ip, void *data)
-{
-	const struct netlens_msg_call *call = data;
-
-	trace_inet_recv_length(call->sk, (int)ret, call->flags,
-			       netlens_hooks_missed(&tcp_events[INET_EVENT_RECV_LENGTH]));
-}
+NETLENS_MSG_LENGTH_RET(tcp_send_length, TCP_EVENT_SEND_LENGTH)
+NETLENS_MSG_LENGTH_RET(tcp_recv_length, TCP_EVENT_RECV_LENGTH)
+NETLENS_MSG_LENGTH_RET(inet_send_length, INET_EVENT_SEND_LENGTH)
+NETLENS_MSG_LENGTH_RET(inet_recv_length, INET_EVENT_RECV_LENGTH)
 
 static const struct netlens_hook syn_recv_hooks[] = {
 	{ "tcp_v4_syn_recv_sock", .entry = netlens_on_syn_recv_sock, .instead_of = -1 },
@@ -238,30 +224,30 @@ MODULE_PARM_DESC(max_sleepers,
 		 "Callers asleep in send and receive calls followed at once by the tcp_ and inet_{send,recv}_length hooks, from their next arming (1-65536, default 4096); more are reported as missed");
 
 static const struct netlens_hook send_length_hooks[] = {
-	{ "tcp_sendmsg", .exit = netlens_on_send_ret, .save = netlens_save_sendmsg,
+	{ "tcp_sendmsg", .exit = netlens_on_tcp_send_length_ret, .save = netlens_save_sendmsg,
 	  .maxactive = &max_sleepers, .instead_of = -1 },
 	/* Gone in 6.5: sendfile and splice come through tcp_sendmsg. */
-	{ "tcp_sendpage", .exit = netlens_on_send_ret, .save = netlens_save_sendpage,
+	{ "tcp_sendpage", .exit = netlens_on_tcp_send_length_ret, .save = netlens_save_sendpage,
 	  .maxactive = &max_sleepers, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
 };
 
 static const struct netlens_hook recv_length_hooks[] = {
-	{ "tcp_recvmsg", .exit = netlens_on_recv_ret, .save = netlens_save_recvmsg,
+	{ "tcp_recvmsg", .exit = netlens_on_tcp_recv_length_ret, .save = netlens_save_recvmsg,
 	  .maxactive = &max_sleepers, .instead_of = -1 },
 };
 
 /* A kernel without IPv6 has no inet6_*. */
 static const struct netlens_hook inet_send_length_hooks[] = {
-	{ "inet_sendmsg", .exit = netlens_on_inet_send_ret, .save = netlens_save_inet_sendmsg,
+	{ "inet_sendmsg", .exit = netlens_on_inet_send_length_ret, .save = netlens_save_inet_sendmsg,
 	  .maxactive = &max_sleepers, .instead_of = -1 },
-	{ "inet6_sendmsg", .exit = netlens_on_inet_send_ret, .save = netlens_save_inet_sendmsg,
+	{ "inet6_sendmsg", .exit = netlens_on_inet_send_length_ret, .save = netlens_save_inet_sendmsg,
 	  .maxactive = &max_sleepers, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
 };
 
 static const struct netlens_hook inet_recv_length_hooks[] = {
-	{ "inet_recvmsg", .exit = netlens_on_inet_recv_ret, .save = netlens_save_inet_recvmsg,
+	{ "inet_recvmsg", .exit = netlens_on_inet_recv_length_ret, .save = netlens_save_inet_recvmsg,
 	  .maxactive = &max_sleepers, .instead_of = -1 },
-	{ "inet6_recvmsg", .exit = netlens_on_inet_recv_ret, .save = netlens_save_inet_recvmsg,
+	{ "inet6_recvmsg", .exit = netlens_on_inet_recv_length_ret, .save = netlens_save_inet_recvmsg,
 	  .maxactive = &max_sleepers, .flags = NETLENS_HOOK_OPTIONAL, .instead_of = -1 },
 };
 
