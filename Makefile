@@ -70,7 +70,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 	      -I$(BUILD) -Iinclude/uapi -Ikmod -Ibpf \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
 
-TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect
+TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect sormem soconnlat so1stbyte netsize nettxlat ipecn superping qdisclat
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(patsubst userspace/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 BPF_PROGS  := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
@@ -178,12 +178,12 @@ $(KSFT_HDRS):
 
 $(CHECKPATCH): $(KSFT_HDRS)
 
-$(BUILD)/tests/%: selftests/host/%.c $(KSFT_HDRS) $(LIB_OBJS)
+$(BUILD)/tests/%: selftests/host/%.c selftests/test_helpers.h $(KSFT_HDRS) $(LIB_OBJS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: selftests/guest/%.c $(KSFT_HDRS) $(LIB_OBJS) $(SKELS)
+$(BUILD)/tests/%: selftests/guest/%.c selftests/test_helpers.h $(KSFT_HDRS) $(LIB_OBJS) $(SKELS)
 	$(Q)mkdir -p $(@D)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(TEST_CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
@@ -222,6 +222,11 @@ install: install-tools
 		$(DESTDIR)/lib/modules/$(INSTALL_KVER)/updates/netlens.ko
 	$(Q)test -n "$(DESTDIR)" || depmod -a $(INSTALL_KVER)
 
+# The book's tools that are another tool under their name (TOOL:NAME; the
+# tool reads its argv[0]): qdisclat as each qdisc-*.bt, nettxlat -D.
+BOOK_ALIASES := $(patsubst %,qdisclat:qdisc-%,fq fq_codel codel red tbf cbs cbq) \
+	nettxlat:nettxlat-dev
+
 # The book's names, and netlens-<tool> for each: Debian's own sockstat
 # (package sockstat, /usr/bin) loses to $(PREFIX)/sbin on root's PATH, and
 # netlens-sockstat is unambiguous on every PATH.
@@ -230,6 +235,8 @@ install-tools: tools
 	$(Q)install -m 0755 $(patsubst %,$(BUILD)/bin/%,$(TOOLS)) $(DESTDIR)$(PREFIX)/sbin/
 	$(Q)for t in $(filter-out netlensctl,$(TOOLS)); do \
 		ln -sf $$t $(DESTDIR)$(PREFIX)/sbin/netlens-$$t || exit 1; done
+	$(Q)for a in $(BOOK_ALIASES); do \
+		ln -sf $${a%%:*} $(DESTDIR)$(PREFIX)/sbin/$${a#*:} || exit 1; done
 
 # The DKMS source tree: only what building the module needs.
 DKMS_TREE := $(BUILD)/dkms/netlens-$(VERSION)

@@ -21,6 +21,8 @@ packages=(
 	bpftrace trace-cmd
 	# schema_test: every tool's -j output against selftests/json_schema.jq
 	jq
+	# net_tools_test: superping against ping's own times
+	iputils-ping
 	# tcp_tools_test: tcplife -g's DOT graph, read back by graphviz
 	graphviz
 )

@@ -49,6 +49,15 @@ for t in sockstat sofamily soprotocol soconnect sendsize xmitstack tcpcount rxcp
 		[ "$(readlink -f "$tmp/usr/local/sbin/netlens-$t")" = "$(readlink -f "$tmp/usr/local/sbin/$t")" ]
 	result $? "installed netlens-$t is $t" "$out"
 done
+# The book's tools that are another tool under their name.
+for a in qdisclat:qdisc-fq qdisclat:qdisc-fq_codel qdisclat:qdisc-codel qdisclat:qdisc-red \
+	qdisclat:qdisc-tbf qdisclat:qdisc-cbs qdisclat:qdisc-cbq nettxlat:nettxlat-dev; do
+	t=${a%%:*} name=${a#*:}
+	out=$(cd / && PATH="$tmp/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin" "$name" --help 2>&1)
+	[ $? = 0 ] && grep -q "^Usage: $name \[OPTION" <<<"$out" &&
+		[ "$(readlink -f "$tmp/usr/local/sbin/$name")" = "$(readlink -f "$tmp/usr/local/sbin/$t")" ]
+	result $? "installed $name is $t" "$out"
+done
 # Root's PATH on Debian puts /usr/local/sbin before /usr/bin, where the
 # sockstat package's sockstat lives: ours wins there (README: Names).
 out=$(su -s /bin/sh -c 'echo $PATH' root 2>/dev/null || echo "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")

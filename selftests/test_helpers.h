@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -132,6 +133,108 @@ static inline const char *find_perf(char *buf, size_t len)
  */
 #define PERF_EMPTY_MODULES_SH \
 	"mount -t tmpfs tmpfs \"/lib/modules/$(uname -r)\" 2>/dev/null; exec \"$0\" \"$@\""
+
+/* ---- network namespaces and their counters -------------------------------- */
+
+/* @field of the "@proto: " lines of /proc/self/net/snmp; -1 when unreadable. */
+static inline long snmp_value(const char *proto, const char *field)
+{
+	char buf[8192], tag[32], *hdr, *val, *p;
+	size_t flen = strlen(field);
+	int col = 0;
+
+	if (read_text_file("/proc/self/net/snmp", buf, sizeof(buf)))
+		return -1;
+	snprintf(tag, sizeof(tag), "\n%s: ", proto);
+	hdr = strstr(buf, tag);
+	val = hdr ? strstr(hdr + 1, tag) : NULL;
+	if (!val)
+		return -1;
+	for (p = hdr + strlen(tag); p < val; p++) {
+		if (!strncmp(p, field, flen) && (p[flen] == ' ' || p[flen] == '\n'))
+			break;
+		col += *p == ' ';
+	}
+	if (p >= val)
+		return -1;
+	val += strlen(tag);
+	while (col-- > 0 && (val = strchr(val, ' ')))
+		val++;
+	return val ? strtol(val, NULL, 10) : -1;
+}
+
+/* "NAME value" of /proc/self/net/snmp6 or netstat's "TcpExt:" table; -1 when missing. */
+static inline long snmp6_value(const char *name)
+{
+	char buf[16384], *p;
+	size_t n = strlen(name);
+
+	if (read_text_file("/proc/self/net/snmp6", buf, sizeof(buf)))
+		return -1;
+	for (p = buf; (p = strstr(p, name)); p += n)
+		if ((p == buf || p[-1] == '\n') && p[n] == ' ')
+			return strtol(p + n, NULL, 10);
+	return -1;
+}
+
+/*
+ * Enter the network namespace /run/netns/@name (ip netns add): the
+ * namespace to return to (netns_leave()), or -1.
+ */
+static inline int netns_enter(const char *name)
+{
+	char path[128];
+	int self, fd;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (self < 0 || fd < 0 || setns(fd, CLONE_NEWNET)) {
+		if (self >= 0)
+			close(self);
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return self;
+}
+
+static inline void netns_leave(int self)
+{
+	if (self < 0)
+		return;
+	setns(self, CLONE_NEWNET);
+	close(self);
+}
+
+/*
+ * A socket of namespace @name (it stays there), close-on-exec (tools the
+ * test starts must not hold it); the calling thread returns to its own.
+ */
+static inline int netns_socket(const char *name, int domain, int type)
+{
+	int self = netns_enter(name), fd;
+
+	if (self < 0)
+		return -1;
+	fd = socket(domain, type | SOCK_CLOEXEC, 0);
+	netns_leave(self);
+	return fd;
+}
+
+/* snmp_value() of namespace @name. */
+static inline long netns_snmp(const char *name, const char *proto, const char *field)
+{
+	int self = netns_enter(name);
+	long v;
+
+	if (self < 0)
+		return -1;
+	v = snmp_value(proto, field);
+	netns_leave(self);
+	return v;
+}
 
 /* ---- running a tool in the background ------------------------------------ */
 #include <poll.h>

@@ -6,6 +6,7 @@
  */
 #include <argp.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,8 @@
 
 #include <linux/netlens.h>
 
-#include "hist.h"
 #include "jsonout.h"
+#include "keyhist.h"
 #include "msgsrc.h"
 #include "tool.h"
 #include "../bpf/socksize.h"
@@ -57,110 +58,67 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	return tool_parse_common(key, arg, state, &env);
 }
 
-/* One process name's histogram of one direction. */
-struct size_hist {
+/* Reads first, then writes (bpftrace prints @read_bytes, then @write_bytes); by name. */
+static int key_cmp(const void *a, const void *b)
+{
+	const struct socksize_key *x = a, *y = b;
+
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	return strncmp(x->comm, y->comm, sizeof(x->comm));
+}
+
+static const char *name_of(const void *k)
+{
+	const struct socksize_key *key = k;
+
+	if (key->dir == SOCKSIZE_READ)
+		return "read_bytes";
+	return key->dir == SOCKSIZE_WRITE ? "write_bytes" : NULL;
+}
+
+static void labels(const void *k, FILE *json, char *buf, size_t len)
+{
+	const struct socksize_key *key = k;
 	char comm[17];
-	__u32 dir;
-	__u64 slots[SOCKSIZE_SLOTS];
+
+	tool_comm(comm, key->comm);
+	if (json)
+		json_str(json, "comm", comm);
+	else
+		snprintf(buf, len, "%s", comm);
+}
+
+static const struct key_hists_format format = {
+	.tool = "socksize", .unit = "bytes", .table_unit = "bytes",
+	.name_of = name_of, .labels = labels, .cmp = key_cmp,
 };
 
 struct report_ctx {
 	struct socksize_bpf *skel;
-	struct size_hist *hists;
-	size_t n, cap;
+	struct key_hists hists;
 	unsigned long long missed_reported;
-};
-
-static struct size_hist *hist_of(struct report_ctx *r, const struct socksize_key *key)
-{
-	char comm[17];
-	size_t i;
-
-	tool_comm(comm, key->comm);
-	for (i = 0; i < r->n; i++)
-		if (r->hists[i].dir == key->dir && !strcmp(r->hists[i].comm, comm))
-			return &r->hists[i];
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 64;
-		struct size_hist *more = realloc(r->hists, cap * sizeof(*more));
-
-		if (!more)
-			return NULL;
-		r->hists = more;
-		r->cap = cap;
-	}
-	memset(&r->hists[r->n], 0, sizeof(r->hists[0]));
-	memcpy(r->hists[r->n].comm, comm, sizeof(comm));
-	r->hists[r->n].dir = key->dir;
-	return &r->hists[r->n++];
-}
-
-/* Reads first, then writes (bpftrace prints @read_bytes, then @write_bytes); by name. */
-static int hist_cmp(const void *a, const void *b)
-{
-	const struct size_hist *x = a, *y = b;
-
-	if (x->dir != y->dir)
-		return x->dir < y->dir ? -1 : 1;
-	return strcmp(x->comm, y->comm);
-}
-
-static const char *const map_names[] = {
-	[SOCKSIZE_READ] = "read_bytes",
-	[SOCKSIZE_WRITE] = "write_bytes",
 };
 
 static int report(void *ctx)
 {
 	struct report_ctx *r = ctx;
-	int fd = bpf_map__fd(r->skel->maps.sizes);
-	struct socksize_key key, next, *prev = NULL;
-	struct size_hist *h;
-	__u64 count;
-	size_t i;
+	int err;
 
-	r->n = 0;
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, &count) || key.slot >= SOCKSIZE_SLOTS ||
-		    key.dir > SOCKSIZE_WRITE)
-			continue;
-		h = hist_of(r, &key);
-		if (!h) {
-			fprintf(stderr, "socksize: out of memory\n");
-			return -ENOMEM;
-		}
-		h->slots[key.slot] += count;
-	}
-	if (env.interval) {
-		while (!bpf_map_get_next_key(fd, NULL, &next))
-			bpf_map_delete_elem(fd, &next);
-	}
-	qsort(r->hists, r->n, sizeof(r->hists[0]), hist_cmp);
-	if (!env.json && env.timestamp)
-		printf("%s\n", tool_time());
-	for (i = 0; i < r->n; i++) {
-		h = &r->hists[i];
-		if (env.json) {
-			json_hist_begin(stdout, map_names[h->dir], "bytes", "log2");
-			json_str(stdout, "comm", h->comm);
-			json_hist_end_log2(stdout, h->slots, SOCKSIZE_SLOTS);
-		} else {
-			printf("\n@%s[%s]:\n", map_names[h->dir], h->comm);
-			hist_print_log2(stdout, h->slots, SOCKSIZE_SLOTS, "bytes");
-		}
-	}
-	fflush(stdout);
+	err = key_hists_report(&r->hists, bpf_map__fd(r->skel->maps.sizes), &env, &format);
 	msg_source_warn_missed("socksize", r->skel->bss->inet_send_missed +
 			       r->skel->bss->inet_recv_missed, &r->missed_reported);
-	return 0;
+	return err;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
-	struct report_ctx r = {};
+	struct report_ctx r = {
+		.hists = { .key_size = sizeof(struct socksize_key),
+			   .slot_off = offsetof(struct socksize_key, slot),
+			   .nslots = SOCKSIZE_SLOTS },
+	};
 	size_t source;
 	int err;
 
@@ -187,7 +145,7 @@ int main(int argc, char **argv)
 	tool_ready(&env, "Tracing socket I/O sizes. Ctrl-C to end.");
 	err = tool_run(&env, report, &r);
 cleanup:
-	free(r.hists);
+	key_hists_free(&r.hists);
 	socksize_bpf__destroy(r.skel);
 	return err ? 1 : 0;
 }

@@ -97,6 +97,14 @@ static const struct tool_case cases[] = {
 	{ "socketio", { "-j" }, { "count", "interval" } },
 	{ "soaccept", { "-j" }, { "event" } },
 	{ "udpconnect", { "-j" }, { "event" } },
+	{ "soconnlat", { "-j" }, { "hist", "interval" } },
+	{ "soconnlat", { "-j", "-e" }, { "event" } },
+	{ "so1stbyte", { "-j" }, { "interval" } },
+	{ "sormem", { "-j" }, { "interval" } },
+	/* The workload's loopback traffic (lo has no qdisc: qdisclat's end marker only). */
+	{ "netsize", { "-j" }, { "hist", "interval" } },
+	{ "nettxlat", { "-j", "-D" }, { "hist", "interval" } },
+	{ "qdisclat", { "-j" }, { "interval" } },
 	/* The workload's refused connect: a reset, not a drop; counts may be none. */
 	{ "skbdrop", { "-j" }, { "interval" } },
 	{ "tcpsynbl", { "-j" }, { "hist", "interval" }, true },
