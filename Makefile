@@ -70,7 +70,11 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 	      -I$(BUILD) -Iinclude/uapi -Ikmod -Ibpf \
 	      -I/usr/include/$(shell uname -m)-linux-gnu
 
-TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect sormem soconnlat so1stbyte netsize nettxlat ipecn superping qdisclat
+# The book's tools that are another tool under their name (TOOL:NAME; the
+# tool reads its argv[0]): qdisclat as each qdisc-*.bt, nettxlat -D.
+BOOK_ALIASES := $(patsubst %,qdisclat:qdisc-%,fq fq_codel codel red tbf cbs cbq) \
+	nettxlat:nettxlat-dev
+TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect sormem soconnlat so1stbyte netsize nettxlat ipecn superping qdisclat gethostlatency
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(patsubst userspace/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 BPF_PROGS  := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
@@ -160,7 +164,12 @@ $(BUILD)/bin/%: $(BUILD)/obj/%.o $(LIB_OBJS)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
-tools: $(patsubst %,$(BUILD)/bin/%,$(TOOLS))
+# In the build tree too, so that tests and the README's commands run them.
+ALIAS_LINKS := $(foreach a,$(BOOK_ALIASES),$(BUILD)/bin/$(lastword $(subst :, ,$(a))))
+tools: $(patsubst %,$(BUILD)/bin/%,$(TOOLS)) $(ALIAS_LINKS)
+
+$(ALIAS_LINKS): $(BUILD)/bin/%: $(patsubst %,$(BUILD)/bin/%,$(sort $(foreach a,$(BOOK_ALIASES),$(firstword $(subst :, ,$(a))))))
+	$(Q)ln -sf $(firstword $(subst :, ,$(filter %:$*,$(BOOK_ALIASES)))) $@
 
 # ---- tests -------------------------------------------------------------------
 $(KSFT_HDRS):
@@ -221,11 +230,6 @@ install: install-tools
 	$(Q)install -D -m 0644 $(BUILD)/$(INSTALL_KVER)/netlens.ko \
 		$(DESTDIR)/lib/modules/$(INSTALL_KVER)/updates/netlens.ko
 	$(Q)test -n "$(DESTDIR)" || depmod -a $(INSTALL_KVER)
-
-# The book's tools that are another tool under their name (TOOL:NAME; the
-# tool reads its argv[0]): qdisclat as each qdisc-*.bt, nettxlat -D.
-BOOK_ALIASES := $(patsubst %,qdisclat:qdisc-%,fq fq_codel codel red tbf cbs cbq) \
-	nettxlat:nettxlat-dev
 
 # The book's names, and netlens-<tool> for each: Debian's own sockstat
 # (package sockstat, /usr/bin) loses to $(PREFIX)/sbin on root's PATH, and

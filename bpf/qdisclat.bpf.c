@@ -22,6 +22,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "dev_filter.bpf.h"
+#include "count.bpf.h"
 #include "log2.bpf.h"
 #include "qdisclat.h"
 
@@ -101,7 +102,7 @@ struct walk {
 
 static __always_inline void record(struct walk *w, __u64 delta_ns)
 {
-	__u64 zero = 0, *n, v = delta_ns / (targ_ms ? 1000000 : 1000);
+	__u64 v = delta_ns / (targ_ms ? 1000000 : 1000);
 
 	if (!w->named) {
 		qdisc_names(w->q, w->key.dev, w->key.kind);
@@ -110,15 +111,7 @@ static __always_inline void record(struct walk *w, __u64 delta_ns)
 	w->key.slot = log2_slot(v);
 	if (w->key.slot >= QDISCLAT_SLOTS)
 		w->key.slot = QDISCLAT_SLOTS - 1;
-	n = bpf_map_lookup_elem(&hists, &w->key);
-	if (!n) {
-		/* Another CPU may add it first: then this adds to that one. */
-		bpf_map_update_elem(&hists, &w->key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&hists, &w->key);
-		if (!n)
-			return;
-	}
-	__sync_fetch_and_add(n, 1);
+	map_count(&hists, &w->key);
 }
 
 /* One skb of the list: its latency if it has a start time; then the next. */

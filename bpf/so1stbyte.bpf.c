@@ -22,6 +22,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "ports.bpf.h"
+#include "count.bpf.h"
 #include "log2.bpf.h"
 #include "sock_common.h"
 #include "msg_length.bpf.h"
@@ -133,7 +134,7 @@ static __always_inline void received(const struct sock *sk, long bytes, int flag
 {
 	struct so1stbyte_key key = {};
 	struct waiting *w;
-	__u64 ino, lat, zero = 0, *n;
+	__u64 ino, lat;
 
 	if (sent || bytes <= 0 || (flags & MSG_ERRQUEUE) || !sk)
 		return;
@@ -150,14 +151,7 @@ static __always_inline void received(const struct sock *sk, long bytes, int flag
 	key.slot = log2_slot(lat / 1000);
 	if (key.slot >= SO1STBYTE_SLOTS)
 		key.slot = SO1STBYTE_SLOTS - 1;
-	n = bpf_map_lookup_elem(&hists, &key);
-	if (!n) {
-		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&hists, &key);
-		if (!n)
-			return;
-	}
-	__sync_fetch_and_add(n, 1);
+	map_count(&hists, &key);
 }
 
 SEC("tracepoint/syscalls/sys_enter_connect")

@@ -21,6 +21,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_endian.h>
 #include "ports.bpf.h"
+#include "count.bpf.h"
 #include "log2.bpf.h"
 #include "sock_common.h"
 #include "soconnlat.h"
@@ -90,7 +91,6 @@ static __always_inline void report(const struct soconnlat_event *ev)
 {
 	struct soconnlat_key key = {};
 	struct soconnlat_event *e;
-	__u64 zero = 0, *n;
 
 	if (emit_events) {
 		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
@@ -107,15 +107,7 @@ static __always_inline void report(const struct soconnlat_event *ev)
 	key.slot = log2_slot(ev->lat_ns / 1000);
 	if (key.slot >= SOCONNLAT_SLOTS)
 		key.slot = SOCONNLAT_SLOTS - 1;
-	n = bpf_map_lookup_elem(&hists, &key);
-	if (!n) {
-		/* Another CPU may add it first: then this adds to that one. */
-		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
-		n = bpf_map_lookup_elem(&hists, &key);
-		if (!n)
-			return;
-	}
-	__sync_fetch_and_add(n, 1);
+	map_count(&hists, &key);
 }
 
 static __always_inline int connect_enter(long fd, const void *uaddr, __u32 addrlen)

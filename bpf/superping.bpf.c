@@ -4,8 +4,10 @@
  * stack (BPF Performance Tools 10.3.x, superping.bt, which kprobes
  * ip_send_skb, ip6_send_skb, icmp_rcv and icmpv6_rcv): from an echo
  * request queued to its device (net:net_dev_queue, before the qdisc) to
- * its reply received from a device (net:netif_receive_skb), both
- * through tp_btf; no kprobes.
+ * its reply handed over by the device's driver (the net: driver entry
+ * tracepoints, where the kernel also timestamps it for SO_TIMESTAMP: not
+ * net:netif_receive_skb, which a backlog can hold it from), all through
+ * tp_btf; no kprobes.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -87,8 +89,7 @@ int BPF_PROG(net_dev_queue, struct sk_buff *skb)
 	return 0;
 }
 
-SEC("tp_btf/netif_receive_skb")
-int BPF_PROG(netif_receive_skb, struct sk_buff *skb)
+static __always_inline int echo_reply(const struct sk_buff *skb)
 {
 	struct superping_event *e;
 	struct echo_key key = {};
@@ -114,6 +115,35 @@ int BPF_PROG(netif_receive_skb, struct sk_buff *skb)
 	}
 	bpf_map_delete_elem(&requests, &key);
 	return 0;
+}
+
+/*
+ * A driver hands each packet to one of these, its link-layer header
+ * pulled (napi_gro_frags_entry's skb is not parsed yet: not an echo
+ * reply's way in from any driver that matters here).
+ */
+SEC("tp_btf/netif_rx_entry")
+int BPF_PROG(netif_rx_entry, struct sk_buff *skb)
+{
+	return echo_reply(skb);
+}
+
+SEC("tp_btf/netif_receive_skb_entry")
+int BPF_PROG(netif_receive_skb_entry, struct sk_buff *skb)
+{
+	return echo_reply(skb);
+}
+
+SEC("tp_btf/netif_receive_skb_list_entry")
+int BPF_PROG(netif_receive_skb_list_entry, struct sk_buff *skb)
+{
+	return echo_reply(skb);
+}
+
+SEC("tp_btf/napi_gro_receive_entry")
+int BPF_PROG(napi_gro_receive_entry, struct sk_buff *skb)
+{
+	return echo_reply(skb);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -20,14 +20,15 @@
 #include "../bpf/ipecn.h"
 #include "ipecn.skel.h"
 
-static struct tool_env env = { .no_interval = true };
+/* The time on every line, as the book's. */
+static struct tool_env env = { .no_interval = true, .timestamp = true };
 static int only_dir = -1;	/* -d: IPECN_IN or IPECN_OUT; -1: both */
 
 const char *argp_program_version = "ipecn " NETLENS_VERSION;
 static const char doc[] =
 "Trace IPv4 and IPv6 packets marked ECN Congestion Experienced (CE), as\n"
 "they are received and as they are sent: a line each with the direction,\n"
-"device, addresses and protocol.\n"
+"device, addresses and protocol, after the time (as the book's).\n"
 "\n"
 "The book's ipecn.bt traced inbound IPv4 only (kprobe ip_rcv); its\n"
 "exercise asks for outbound and IPv6.  Inbound is net:netif_receive_skb,\n"

@@ -25,11 +25,12 @@ const char *argp_program_version = "superping " NETLENS_VERSION;
 static const char doc[] =
 "Measure ICMP and ICMPv6 echo (ping) round trips inside the network\n"
 "stack: from the echo request queued to its device (net:net_dev_queue,\n"
-"before the qdisc) to its reply received from a device\n"
-"(net:netif_receive_skb), matched by address, identifier and sequence\n"
-"number; one line per reply, in the book's words.  The time leaves out\n"
-"the pinging process's scheduling and system calls, which ping's own\n"
-"times include.\n"
+"before the qdisc) to its reply handed over by the device's driver (the\n"
+"net: driver entry tracepoints: netif_rx_entry, netif_receive_skb_entry,\n"
+"netif_receive_skb_list_entry, napi_gro_receive_entry), matched by\n"
+"address, identifier and sequence number; one line per reply, in the\n"
+"book's words.  The time leaves out the pinging process's scheduling and\n"
+"system calls, which ping's own times include.\n"
 "\n"
 "The book's superping.bt kprobes ip_send_skb, ip6_send_skb, icmp_rcv and\n"
 "icmpv6_rcv; this uses only stable tracepoints (tp_btf), and works for\n"
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	skel->rodata->targ_family = env.family;
-	te.attach_what = "to net:net_dev_queue and netif_receive_skb (tp_btf)";
+	te.attach_what = "to net:net_dev_queue and the driver entry tracepoints (tp_btf)";
 	te.events = skel->maps.events;
 	te.handle = handle_event;
 	err = tool_events_run("superping", &env, skel->skeleton, &te,

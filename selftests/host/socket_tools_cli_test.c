@@ -164,6 +164,8 @@ TEST(help)
 		{ "ipecn", "book's ipecn.bt" },
 		{ "superping", "book's superping.bt" },
 		{ "qdisclat", "qdisc-fq" },
+		{ "gethostlatency", "book's gethostlatency.bt" },
+		{ "gethostlatency", "statically linked" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
 		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
@@ -218,7 +220,7 @@ TEST(help_on_stdout)
 		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
 		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio", "soaccept", "skbdrop",
 		"udpconnect", "sormem", "soconnlat", "so1stbyte", "netsize", "nettxlat", "ipecn",
-		"superping", "qdisclat",
+		"superping", "qdisclat", "gethostlatency",
 	};
 	char out[8192], bin[512];
 	size_t i;
@@ -354,6 +356,8 @@ TEST(filter_options)
 		{ "netsize", "-i nosuchdev0", "invalid interface 'nosuchdev0'" },
 		{ "ipecn", "-d up", "invalid direction 'up': in or out" },
 		{ "superping", "3", "superping: unexpected argument '3'" },
+		{ "gethostlatency", "5", "gethostlatency: unexpected argument '5'" },
+		{ "gethostlatency", "-l /nonexistent", "-l: cannot read '/nonexistent': No such file or directory" },
 		{ "skbdrop", "-d 128", "invalid FRAMES '128': must be 1 to 127" },
 		{ "skbdrop", "-p 1", "invalid option -- 'p'" },
 		{ "skbdrop", "-s bogus", "invalid sort column 'bogus': one of count, reason, reason_name" },
