@@ -78,20 +78,11 @@ static __always_inline int connect_enter(long fd)
 	struct conn_call c = {};
 	struct socket *sock;
 	struct sock *sk;
-	__u16 family;
 
 	if (task_filtered(pid_tgid))
 		return 0;
-	sock = fd_socket(fd);
-	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
-	if (!sk)
-		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if ((family != AF_INET && family != AF_INET6) || family_filtered(family))
-		return 0;
-	/* The non-blocking idiom's repeated connect(2) does not restart the clock. */
-	if (BPF_CORE_READ(sock, type) == SOCK_STREAM &&
-	    BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
+	sock = connect_attempt_socket(fd, &sk);
+	if (!sock)
 		return 0;
 	c.sk = sk;
 	c.ino = BPF_CORE_READ(sock, file, f_inode, i_ino);

@@ -118,4 +118,29 @@ static __always_inline struct socket *fd_socket(long fd)
 	return (struct socket *)BPF_CORE_READ(file, private_data);
 }
 
+/*
+ * The socket of a connect(2) on @fd that starts an attempt worth timing:
+ * an IPv4 or IPv6 socket of a family -4/-6 keeps, not a stream socket
+ * already connecting or connected (connect(2) again is how a
+ * non-blocking client learns the outcome: no new attempt).  NULL else;
+ * its sock into *@skp.
+ */
+static __always_inline struct socket *connect_attempt_socket(long fd, struct sock **skp)
+{
+	struct socket *sock = fd_socket(fd);
+	struct sock *sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	__u16 family;
+
+	if (!sk)
+		return NULL;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	if ((family != AF_INET && family != AF_INET6) || family_filtered(family))
+		return NULL;
+	if (BPF_CORE_READ(sock, type) == SOCK_STREAM &&
+	    BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
+		return NULL;
+	*skp = sk;
+	return sock;
+}
+
 #endif

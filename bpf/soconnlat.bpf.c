@@ -117,23 +117,11 @@ static __always_inline int connect_enter(long fd, const void *uaddr, __u32 addrl
 	struct conn_call c = {};
 	struct socket *sock;
 	struct sock *sk;
-	__u16 family;
 
 	if (task_filtered(pid_tgid))
 		return 0;
-	sock = fd_socket(fd);
-	sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
-	if (!sk)
-		return 0;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	if ((family != AF_INET && family != AF_INET6) || family_filtered(family))
-		return 0;
-	/*
-	 * connect(2) again on a connecting or connected stream socket (the
-	 * non-blocking idiom to learn the outcome) starts no attempt.
-	 */
-	if (BPF_CORE_READ(sock, type) == SOCK_STREAM &&
-	    BPF_CORE_READ(sock, state) != SS_UNCONNECTED)
+	sock = connect_attempt_socket(fd, &sk);
+	if (!sock)
 		return 0;
 	c.ts = bpf_ktime_get_ns();
 	c.uaddr = uaddr;
