@@ -74,7 +74,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Wno-unused-funct
 # tool reads its argv[0]): qdisclat as each qdisc-*.bt, nettxlat -D.
 BOOK_ALIASES := $(patsubst %,qdisclat:qdisc-%,fq fq_codel codel red tbf cbs cbq) \
 	nettxlat:nettxlat-dev
-TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect sormem soconnlat so1stbyte netsize nettxlat ipecn superping qdisclat gethostlatency
+TOOLS      := netlensctl skblife soconnect sofamily soprotocol sockstat sendsize xmitstack tcpcount rxcpu tpcount ieee80211scan tcplife tcpsynbl tcpretrans tcpconnect tcpaccept tcpwin tcpbind tcpnagle tcptop socksize socketio soaccept skbdrop udpconnect sormem soconnlat so1stbyte netsize nettxlat ipecn superping qdisclat gethostlatency solife udplife
 LIB_SRCS   := $(wildcard userspace/lib/*.c)
 LIB_OBJS   := $(patsubst userspace/lib/%.c,$(BUILD)/lib/%.o,$(LIB_SRCS))
 BPF_PROGS  := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
@@ -121,8 +121,13 @@ $(BUILD)/%/netlens.ko: $(KMOD_SRCS) scripts/module-btf.sh
 	$(Q)cp -asf $(CURDIR)/Kbuild $(CURDIR)/kmod $(CURDIR)/include $(BUILD)/$*/src/
 	$(call msg,KMOD,$* -> $@)
 	$(Q)$(MAKE) -C $(call kdir,$*) M=$(BUILD)/$*/src $(if $(Q),-s) modules
-	$(Q)scripts/module-btf.sh $(BUILD)/$*/src/netlens.ko $* $(BUILD)/$*
+	$(Q)scripts/module-btf.sh $(BUILD)/$*/src/netlens.ko $* $(BUILD)/$* $(call kdir,$*)
 	$(Q)cp $(BUILD)/$*/src/netlens.ko $@
+
+# A module built without BTF for want of the kernel's image (headers only:
+# module-btf.sh warned and left netlens.ko.no-vmlinux) is redone once it is there.
+$(foreach k,$(KVERS),$(if $(and $(wildcard $(BUILD)/$(k)/netlens.ko.no-vmlinux),\
+	$(wildcard /boot/vmlinuz-$(k))),$(eval $(BUILD)/$(k)/netlens.ko: FORCE)))
 
 # ---- BPF ---------------------------------------------------------------------
 $(BUILD)/vmlinux.h:

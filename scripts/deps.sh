@@ -11,6 +11,10 @@ packages=(
 	linux-image-amd64 linux-headers-amd64
 	linux-image-6.12-amd64 linux-headers-6.12-amd64
 	linux-source-6.1
+	# headers without their image (6.1 PREEMPT_RT): the case a user hits
+	# with linux-headers-* alone; make must still build every module, this
+	# one without BTF and with a warning (selftests/build_test.sh)
+	linux-headers-rt-amd64
 	# VM runner and in-guest workloads
 	qemu-system-x86 busybox-static iproute2 ethtool iw hostapd wireless-regdb
 	procps

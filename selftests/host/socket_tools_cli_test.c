@@ -14,7 +14,7 @@ static const char *const tools[] = {
 	"xmitstack", "tcpcount", "rxcpu", "tpcount", "tcpconnect", "tcpaccept",
 	"tcpbind", "socksize", "tcptop", "socketio", "soaccept", "udpconnect",
 	"sormem", "soconnlat", "so1stbyte", "netsize", "nettxlat", "ipecn", "superping",
-	"qdisclat",
+	"qdisclat", "solife", "udplife",
 };
 /* The tools that take [interval [count]]. */
 static const char *const interval_tools[] = {
@@ -166,6 +166,8 @@ TEST(help)
 		{ "qdisclat", "qdisc-fq" },
 		{ "gethostlatency", "book's gethostlatency.bt" },
 		{ "gethostlatency", "statically linked" },
+		{ "solife", "chapter's solife exercise" },
+		{ "udplife", "chapter's udplife exercise" },
 		{ "xmitstack", "stackcount t:net:net_dev_xmit" },
 		{ "tcpcount", "bpftrace -e 'kprobe:tcp_sendmsg { @[\"%d %s\", pid, comm] = count(); }'" },
 		{ "rxcpu", "bpftrace -e 't:net:netif_receive_skb { @[str(args->name)] =\n"
@@ -220,7 +222,7 @@ TEST(help_on_stdout)
 		"xmitstack", "tcpcount", "rxcpu", "tpcount", "skblife",
 		"ieee80211scan", "netlensctl", "socksize", "tcptop", "socketio", "soaccept", "skbdrop",
 		"udpconnect", "sormem", "soconnlat", "so1stbyte", "netsize", "nettxlat", "ipecn",
-		"superping", "qdisclat", "gethostlatency",
+		"superping", "qdisclat", "gethostlatency", "solife", "udplife",
 	};
 	char out[8192], bin[512];
 	size_t i;
@@ -357,6 +359,8 @@ TEST(filter_options)
 		{ "ipecn", "-d up", "invalid direction 'up': in or out" },
 		{ "superping", "3", "superping: unexpected argument '3'" },
 		{ "gethostlatency", "5", "gethostlatency: unexpected argument '5'" },
+		{ "solife", "5", "solife: unexpected argument '5'" },
+		{ "udplife", "-I 0", "invalid SECONDS '0': must be 1 to 3600" },
 		{ "gethostlatency", "-l /nonexistent", "-l: cannot read '/nonexistent': No such file or directory" },
 		{ "skbdrop", "-d 128", "invalid FRAMES '128': must be 1 to 127" },
 		{ "skbdrop", "-p 1", "invalid option -- 'p'" },
