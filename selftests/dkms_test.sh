@@ -49,7 +49,22 @@ for kver in "${kvers[@]}"; do
 	*.zst) zstd -qdc "$installed" >"$tmp" ;;
 	*) cp "$installed" "$tmp" 2>/dev/null ;;
 	esac
-	if readelf -S "$tmp" 2>/dev/null | grep ' \.BTF ' >/dev/null; then ok "installed module for $kver has BTF"; else not_ok "installed module for $kver has BTF"; fi
+	# Headers without the kernel's image (linux-headers-rt-amd64 alone): no
+	# vmlinux to take BTF from, so the module is built without (README:
+	# Troubleshooting) and there is no kernel to boot it on.
+	headers_only=0
+	[ -e "/boot/vmlinuz-$kver" ] || headers_only=1
+	if [ $headers_only = 1 ]; then
+		if readelf -S "$tmp" 2>/dev/null | grep ' \.BTF ' >/dev/null; then
+			not_ok "installed module for headers-only $kver has no BTF"
+		else
+			ok "installed module for headers-only $kver has no BTF"
+		fi
+	elif readelf -S "$tmp" 2>/dev/null | grep ' \.BTF ' >/dev/null; then
+		ok "installed module for $kver has BTF"
+	else
+		not_ok "installed module for $kver has BTF"
+	fi
 	rm -f "$tmp"
 	if modinfo -k "$kver" -F version netlens 2>/dev/null | grep -x "$VERSION" >/dev/null; then
 		ok "modinfo -k $kver netlens finds version $VERSION"
@@ -57,6 +72,10 @@ for kver in "${kvers[@]}"; do
 		not_ok "modinfo -k $kver netlens finds version $VERSION"
 	fi
 	# The installed module as a server would load it: modprobe, by name.
+	if [ $headers_only = 1 ]; then
+		skip "modprobe netlens in a $kver guest" "headers only: no /boot/vmlinuz-$kver to boot"
+		continue
+	fi
 	line=${kver%%.*}.$(cut -d. -f2 <<<"$kver")
 	results=$BUILD/vmtest/dkms-$line
 	rm -f "$results/version"
