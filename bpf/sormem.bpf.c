@@ -5,8 +5,10 @@
  *
  * Usage: sk_rmem_alloc and sk_rcvbuf as log2 histograms at each enqueue,
  * when the socket is woken: sock:sk_data_ready (6.6+) through tp_btf,
- * else fentry, then kprobe, on sock_def_readable, which is what
- * sk_data_ready is for TCP, UDP and raw sockets.  The book samples them
+ * else netlens.ko's netlens:sock_data_ready (an entry hook on
+ * sock_def_readable, armed only while traced), else fentry, then kprobe,
+ * on sock_def_readable, which is what sk_data_ready is for TCP, UDP and
+ * raw sockets.  The book samples them
  * at sock_recvmsg: a socket nobody reads, the one that overflows, is
  * never seen there.
  *
@@ -197,6 +199,12 @@ static __always_inline int dropped(const struct sk_buff *skb, __u32 reason,
 
 SEC("tp_btf/sk_data_ready")
 int BPF_PROG(sk_data_ready, const struct sock *sk)
+{
+	return enqueued(sk);
+}
+
+SEC("tp_btf/sock_data_ready")
+int BPF_PROG(netlens_sock_data_ready, const struct sock *sk)
 {
 	return enqueued(sk);
 }

@@ -37,6 +37,8 @@ int netlens_inet_send_length_reg(void);
 void netlens_inet_send_length_unreg(void);
 int netlens_inet_recv_length_reg(void);
 void netlens_inet_recv_length_unreg(void);
+int netlens_sock_data_ready_reg(void);
+void netlens_sock_data_ready_unreg(void);
 
 /*
  * The UAPI enums by name, for every consumer that reads the format files
@@ -549,6 +551,41 @@ DEFINE_EVENT_FN(netlens_msg_length, inet_recv_length,
 	TP_PROTO(const struct sock *sk, int ret, int flags, unsigned long missed),
 	TP_ARGS(sk, ret, flags, missed),
 	netlens_inet_recv_length_reg, netlens_inet_recv_length_unreg
+);
+
+/*
+ * A socket is woken for new data: sock_def_readable(), its sk_data_ready
+ * for TCP, UDP and raw sockets, where the kernel has no
+ * sock:sk_data_ready (before 6.6).  The receive queue's bytes
+ * (sk_rmem_alloc) against its limit (sk_rcvbuf): sormem's measure.
+ */
+TRACE_EVENT_FN(sock_data_ready,
+	TP_PROTO(const struct sock *sk),
+	TP_ARGS(sk),
+
+	TP_STRUCT__entry(
+		__field(const void *, skaddr)
+		__field(u16, family)
+		__field(u16, protocol)
+		__field(u16, lport)
+		__field(int, rmem_alloc)
+		__field(int, rcvbuf)
+	),
+
+	TP_fast_assign(
+		__entry->skaddr = sk;
+		__entry->family = sk->sk_family;
+		__entry->protocol = sk->sk_protocol;
+		__entry->lport = sk->sk_num;
+		__entry->rmem_alloc = atomic_read(&sk->sk_rmem_alloc);
+		__entry->rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	),
+
+	TP_printk("skaddr=%p family=%u protocol=%u lport=%u rmem_alloc=%d rcvbuf=%d",
+		  __entry->skaddr, __entry->family, __entry->protocol,
+		  __entry->lport, __entry->rmem_alloc, __entry->rcvbuf),
+
+	netlens_sock_data_ready_reg, netlens_sock_data_ready_unreg
 );
 
 #endif /* _NETLENS_EVENTS_H */

@@ -17,7 +17,10 @@
  *   inet_send_length, inet_recv_length
  *                    the same for every IPv4 and IPv6 socket, at the
  *                    address family's sendmsg and recvmsg: socksize,
- *                    socketio.
+ *                    socketio;
+ *   sock_data_ready  a socket is woken for new data (sock_def_readable),
+ *                    where the kernel has no sock:sk_data_ready (6.6+):
+ *                    sormem.
  *
  * One hook set per event, so that enabling one arms only its own hooks:
  * a new event is a table of hooks, a handler, an entry in tcp_events[]
@@ -43,6 +46,7 @@ enum netlens_tcp_event {
 	TCP_EVENT_RECV_LENGTH,
 	INET_EVENT_SEND_LENGTH,
 	INET_EVENT_RECV_LENGTH,
+	SOCK_EVENT_DATA_READY,
 	TCP_EVENT_COUNT
 };
 
@@ -67,6 +71,12 @@ static void netlens_on_syn_recv_sock6(unsigned long parent_ip, struct ftrace_reg
 static void netlens_on_send_loss_probe(unsigned long parent_ip, struct ftrace_regs *fregs)
 {
 	trace_tcp_loss_probe((const struct sock *)netlens_ftrace_arg(fregs, 0));
+}
+
+/* sock_def_readable(sk) */
+static void netlens_on_sock_def_readable(unsigned long parent_ip, struct ftrace_regs *fregs)
+{
+	trace_sock_data_ready((const struct sock *)netlens_ftrace_arg(fregs, 0));
 }
 
 /* tcp_write_xmit(sk, mss_now, nonagle, push_one, gfp): its arguments for the return. */
@@ -186,6 +196,10 @@ static const struct netlens_hook loss_probe_hooks[] = {
 	{ "tcp_send_loss_probe", .entry = netlens_on_send_loss_probe, .instead_of = -1 },
 };
 
+static const struct netlens_hook data_ready_hooks[] = {
+	{ "sock_def_readable", .entry = netlens_on_sock_def_readable, .instead_of = -1 },
+};
+
 static const struct netlens_hook write_xmit_hooks[] = {
 	{ "tcp_write_xmit", .exit = netlens_on_write_xmit_ret,
 	  .save = netlens_save_write_xmit, .instead_of = -1 },
@@ -268,6 +282,8 @@ static struct netlens_hook_set tcp_events[TCP_EVENT_COUNT] = {
 				     .nr_hooks = ARRAY_SIZE(inet_send_length_hooks) },
 	[INET_EVENT_RECV_LENGTH] = { .name = "inet_recv_length", .hooks = inet_recv_length_hooks,
 				     .nr_hooks = ARRAY_SIZE(inet_recv_length_hooks) },
+	[SOCK_EVENT_DATA_READY] = { .name = "sock_data_ready", .hooks = data_ready_hooks,
+				    .nr_hooks = ARRAY_SIZE(data_ready_hooks) },
 };
 
 /* Each tracepoint's regfunc and unregfunc (under tracepoints_mutex). */
@@ -289,6 +305,7 @@ NETLENS_TCP_EVENT_REG(tcp_send_length, TCP_EVENT_SEND_LENGTH)
 NETLENS_TCP_EVENT_REG(tcp_recv_length, TCP_EVENT_RECV_LENGTH)
 NETLENS_TCP_EVENT_REG(inet_send_length, INET_EVENT_SEND_LENGTH)
 NETLENS_TCP_EVENT_REG(inet_recv_length, INET_EVENT_RECV_LENGTH)
+NETLENS_TCP_EVENT_REG(sock_data_ready, SOCK_EVENT_DATA_READY)
 
 void netlens_tcp_init(void)
 {

@@ -21,6 +21,7 @@
 
 #include "hist.h"
 #include "jsonout.h"
+#include "msgsrc.h"
 #include "kvtable.h"
 #include "socknames.h"
 #include "tool.h"
@@ -36,9 +37,11 @@ static const char doc[] =
 "sk_rcvbuf, then the overflows of IPv4 and IPv6 sockets by owner.\n"
 "\n"
 "The histograms take each enqueue, when a socket is woken for new data:\n"
-"sock:sk_data_ready (6.6+), else fentry, then kprobe, on\n"
-"sock_def_readable.  The book samples at sock_recvmsg, which never sees\n"
-"the socket nobody reads: the one that overflows.\n"
+"sock:sk_data_ready (6.6+); where the kernel has none, netlens.ko's\n"
+"netlens:sock_data_ready (an entry hook on sock_def_readable, armed only\n"
+"while traced); without the module, fentry, then kprobe, on\n"
+"sock_def_readable (said on stderr).  The book samples at sock_recvmsg,\n"
+"which never sees the socket nobody reads: the one that overflows.\n"
 "\n"
 "Overflows are drops from skb:kfree_skb by reason (named from the running\n"
 "kernel's BTF): @rcvbuf_drops, SOCKET_RCVBUFF (UDP's RcvbufErrors, raw\n"
@@ -353,18 +356,29 @@ static int report(void *ctx)
 	return 0;
 }
 
+/* Where "a socket is woken for data" comes from, best first. */
+static const struct msg_source enqueue_sources[] = {
+	{ ATTACH_TP_BTF, "sk_data_ready", "sk_data_ready", "tracepoint:sock:sk_data_ready", NULL,
+	  { "sk_data_ready" } },
+	{ ATTACH_TP_BTF, "sock_data_ready", "sock_data_ready", "tracepoint:netlens:sock_data_ready",
+	  "netlens", { "netlens_sock_data_ready" } },
+	{ ATTACH_FENTRY, "sock_def_readable", "sock_def_readable", "fentry:sock_def_readable", NULL,
+	  { "fentry_sock_def_readable" } },
+	{ ATTACH_KPROBE, "sock_def_readable", "sock_def_readable", "kprobe:sock_def_readable", NULL,
+	  { "kprobe_sock_def_readable" } },
+};
+
+#define ENQUEUE_SOURCES	(sizeof(enqueue_sources) / sizeof(enqueue_sources[0]))
+
 int main(int argc, char **argv)
 {
 	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
-	static const struct attach_alts enqueue = {
-		.btf_tp = "sk_data_ready", .func = "sock_def_readable",
-	};
 	static const char *const tps[] = {
 		"kfree_skb", "sock_rcvqueue_full", "sock_exceed_buf_limit",
 	};
 	struct report_ctx r = {};
-	enum attach_kind kind;
-	char why[512], label[128];
+	size_t source;
+	char why[512];
 	bool rx_sk;
 	size_t i;
 	int err;
@@ -385,15 +399,6 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sormem: cannot trace UDP receive queue overflows: %s\n", why);
 		return 1;
 	}
-	kind = probe_best(&enqueue, why, sizeof(why));
-	if (kind == ATTACH_NONE) {
-		fprintf(stderr, "sormem: cannot trace enqueues: %s\n", why);
-		return 1;
-	}
-	if (*why)
-		fprintf(stderr, "sormem: enqueues from %s (%s)\n",
-			attach_label(&enqueue, kind, label, sizeof(label)), why);
-
 	r.skel = sormem_bpf__open();
 	if (!r.skel) {
 		report_bpf_failure("sormem", "open the BPF object", -errno);
@@ -408,9 +413,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "sormem: the kernel's skb_drop_reason lacks %s: not counted\n",
 			!r.skel->rodata->reason_rcvbuff ? "SOCKET_RCVBUFF" : "PROTO_MEM");
 	r.skel->rodata->udp4_by_fail_tp = !rx_sk;
-	attach_autoload(kind, (struct bpf_program *[]){ NULL, r.skel->progs.sk_data_ready,
-							 r.skel->progs.fentry_sock_def_readable,
-							 r.skel->progs.kprobe_sock_def_readable });
+	source = msg_source_use("sormem", "enqueues", enqueue_sources, ENQUEUE_SOURCES,
+				r.skel->obj);
+	if (source == ENQUEUE_SOURCES) {
+		err = -ENOENT;
+		goto cleanup;
+	}
 	bpf_program__set_autoload(r.skel->progs.kfree_skb_sk, rx_sk);
 	bpf_program__set_autoload(r.skel->progs.kfree_skb, !rx_sk);
 	bpf_program__set_autoload(r.skel->progs.udp_fail_queue_rcv_skb, !rx_sk);

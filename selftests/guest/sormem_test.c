@@ -310,6 +310,47 @@ TEST(udp4_overflow_matches_rcvbuferrors)
 }
 
 /*
+ * The IPv4 flood with the histograms' source forced to @force (netlens.ko's
+ * sock_data_ready, fentry or kprobe on sock_def_readable): the same
+ * samples; skipped where that source does not exist.
+ */
+static void udp4_forced(struct __test_metadata *_metadata, const char *force)
+{
+	struct overflow_result res;
+	struct bg_tool t;
+	char want[128];
+	int pid, rc;
+
+	setenv("NETLENS_FORCE_ATTACH", force, 1);
+	rc = traced_flood(&t, AF_INET, false, NULL, &res, &pid);
+	unsetenv("NETLENS_FORCE_ATTACH");
+	if (rc && strstr(t.out, "cannot trace enqueues"))
+		SKIP(return, "%s not usable here: %.300s", force, t.out);
+	ASSERT_EQ(0, rc) TH_LOG("%s", t.out);
+	snprintf(want, sizeof(want), "sormem: using %s:", strcmp(force, "netlens") ? force : "tracepoint:netlens");
+	EXPECT_NE(NULL, strstr(t.out, want)) TH_LOG("want '%s' in:\n%s", want, t.out);
+	check_flood(_metadata, &t, "rcvbuf_drops", AF_INET, 17, PORT, &res, pid);
+	DUMP_ON_FAILURE(t);
+}
+
+TEST(udp4_histograms_netlens)
+{
+	if (!netlens_loaded())
+		SKIP(return, "netlens.ko is not loaded: its sock_data_ready is the source under test");
+	udp4_forced(_metadata, "netlens");
+}
+
+TEST(udp4_histograms_fentry)
+{
+	udp4_forced(_metadata, "fentry");
+}
+
+TEST(udp4_histograms_kprobe)
+{
+	udp4_forced(_metadata, "kprobe");
+}
+
+/*
  * IPv6 with --netns: Udp6RcvbufErrors.  Before 6.11 the drop of an IPv6
  * datagram names no socket: the owner is not known, the port is.
  */
