@@ -86,58 +86,6 @@ static const char *const hist_names[SORMEM_HISTS] = {
 	[SORMEM_RMEM_LIMIT] = "rmem_limit",
 };
 
-/* The running kernel's BTF: drop reason values, kfree_skb's arguments. */
-static struct btf *kernel_btf(void)
-{
-	static struct btf *btf;
-	static bool tried;
-
-	if (!tried) {
-		tried = true;
-		btf = btf__load_vmlinux_btf();
-		if (libbpf_get_error(btf))
-			btf = NULL;
-	}
-	return btf;
-}
-
-/* The value of @name in enum @type of the running kernel; 0 when it has none. */
-static __u32 kernel_enum_value(const char *type, const char *name)
-{
-	const struct btf *btf = kernel_btf();
-	const struct btf_type *t;
-	int id, i;
-
-	id = btf ? btf__find_by_name_kind(btf, type, BTF_KIND_ENUM) : -1;
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	for (i = 0; t && i < btf_vlen(t); i++) {
-		const struct btf_enum *e = btf_enum(t) + i;
-		const char *n = btf__name_by_offset(btf, e->name_off);
-
-		if (n && !strcmp(n, name))
-			return e->val;
-	}
-	return 0;
-}
-
-/* The arguments of raw tracepoint @name (btf_trace_NAME's, less its void *); -1: unknown. */
-static int tp_btf_args(const char *name)
-{
-	const struct btf *btf = kernel_btf();
-	const struct btf_type *t;
-	char tname[128];
-	int id;
-
-	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
-	id = btf ? btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) : -1;
-	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-	if (t)
-		t = btf__type_by_id(btf, t->type);
-	if (t && btf_is_ptr(t))
-		t = btf__type_by_id(btf, t->type);
-	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
-}
-
 /* The socket inode of /proc/PID/fd/NAME, or 0. */
 static unsigned long long fd_socket_ino(int dirfd, const char *name)
 {

@@ -110,8 +110,9 @@ static bool need_btf(const char *what, char *why, size_t len)
 	return false;
 }
 
-const char *kernel_enum_name(const char *type, long long value, const char *prefix,
-			     char *buf, size_t len)
+/* The member of the running kernel's enum @type whose name (@want) or value (@value) matches. */
+static const struct btf_enum *kernel_enum_member(const char *type, const char *want,
+						 long long value, const char **name)
 {
 	const struct btf *btf = vmlinux_btf();
 	const struct btf_type *t;
@@ -121,16 +122,49 @@ const char *kernel_enum_name(const char *type, long long value, const char *pref
 	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
 	for (i = 0; t && i < btf_vlen(t); i++) {
 		const struct btf_enum *e = btf_enum(t) + i;
-		const char *name = btf__name_by_offset(btf, e->name_off);
-		size_t plen = strlen(prefix);
 
-		if (e->val != value || !name)
-			continue;
-		snprintf(buf, len, "%s", strncmp(name, prefix, plen) ? name : name + plen);
-		return buf;
+		*name = btf__name_by_offset(btf, e->name_off);
+		if (*name && (want ? !strcmp(*name, want) : e->val == value))
+			return e;
 	}
-	snprintf(buf, len, "%lld", value);
+	return NULL;
+}
+
+const char *kernel_enum_name(const char *type, long long value, const char *prefix,
+			     char *buf, size_t len)
+{
+	const char *name;
+	size_t plen = strlen(prefix);
+
+	if (kernel_enum_member(type, NULL, value, &name))
+		snprintf(buf, len, "%s", strncmp(name, prefix, plen) ? name : name + plen);
+	else
+		snprintf(buf, len, "%lld", value);
 	return buf;
+}
+
+long long kernel_enum_value(const char *type, const char *name)
+{
+	const struct btf_enum *e = kernel_enum_member(type, name, 0, &name);
+
+	return e ? e->val : 0;
+}
+
+int tp_btf_args(const char *name)
+{
+	const struct btf *btf = vmlinux_btf();
+	const struct btf_type *t;
+	char tname[128];
+	int id;
+
+	snprintf(tname, sizeof(tname), "btf_trace_%s", name);
+	id = btf ? btf__find_by_name_kind(btf, tname, BTF_KIND_TYPEDEF) : -1;
+	t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (t)
+		t = btf__type_by_id(btf, t->type);
+	if (t && btf_is_ptr(t))
+		t = btf__type_by_id(btf, t->type);
+	return t && btf_is_func_proto(t) ? btf_vlen(t) - 1 : -1;
 }
 
 bool probe_kernel_btf(char *why, size_t len)

@@ -66,6 +66,16 @@ bool probe_kprobe(const char *func, char *why, size_t len);
 const char *kernel_enum_name(const char *type, long long value, const char *prefix,
 			     char *buf, size_t len);
 
+/* The value of @name in the running kernel's enum @type; 0 when it has none. */
+long long kernel_enum_value(const char *type, const char *name);
+
+/*
+ * The arguments of raw tracepoint @name in the running kernel (its
+ * btf_trace_NAME's, less the context); -1 when unknown.  Tracepoints
+ * gain arguments between kernels (kfree_skb's rx_sk in 6.11).
+ */
+int tp_btf_args(const char *name);
+
 /* The running kernel's release, for messages. */
 const char *kernel_release(void);
 
