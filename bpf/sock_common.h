@@ -88,34 +88,37 @@ struct sock_msg_length_ctx {
 	int flags;
 };
 
-/*
- * The struct socket behind @fd of the current task, or NULL when @fd is
- * not open or not a socket (its inode is not S_IFSOCK).
- */
-static __always_inline struct socket *fd_socket(long fd)
+/* The struct file behind @fd of the current task (bounded reads), or NULL. */
+static __always_inline struct file *fd_file(long fd)
 {
 	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
+	struct file *file = NULL;
 	struct fdtable *fdt;
 	struct file **fds;
-	struct file *file = NULL;
-	unsigned int max_fds;
-	umode_t mode;
 
 	if (fd < 0)
 		return NULL;
 	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt)
-		return NULL;
-	max_fds = BPF_CORE_READ(fdt, max_fds);
-	if ((unsigned long)fd >= max_fds)
+	if (!fdt || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
 		return NULL;
 	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
 		return NULL;
-	mode = BPF_CORE_READ(file, f_inode, i_mode);
-	if ((mode & S_IFMT) != S_IFSOCK)
+	return file;
+}
+
+/* The struct socket of @file, or NULL when it is none (its inode is not S_IFSOCK). */
+static __always_inline struct socket *file_socket(struct file *file)
+{
+	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return NULL;
 	return (struct socket *)BPF_CORE_READ(file, private_data);
+}
+
+/* The struct socket behind @fd of the current task, or NULL (not open, not a socket). */
+static __always_inline struct socket *fd_socket(long fd)
+{
+	return file_socket(fd_file(fd));
 }
 
 /*

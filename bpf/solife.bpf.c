@@ -60,32 +60,10 @@ struct file___old {
 	atomic_long_t f_count;
 } __attribute__((preserve_access_index));
 
-/* The struct file behind @fd of the current task (bounded reads), or NULL. */
-static __always_inline struct file *fd_file(long fd)
-{
-	struct task_struct *task = (struct task_struct *)bpf_get_current_task();
-	struct file *file = NULL;
-	struct fdtable *fdt;
-	struct file **fds;
-
-	if (fd < 0)
-		return NULL;
-	fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || (unsigned long)fd >= BPF_CORE_READ(fdt, max_fds))
-		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
-	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]))
-		return NULL;
-	return file;
-}
-
 static __always_inline struct sock *file_sock(struct file *file)
 {
-	struct socket *sock;
+	struct socket *sock = file_socket(file);
 
-	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
 	return sock ? BPF_CORE_READ(sock, sk) : NULL;
 }
 
