@@ -2,7 +2,8 @@
 /*
  * ieee80211scan -H: scan durations and per-channel dwell times from
  * netlens:wifi_scan_done and wifi_scan_channel.  Totals go to the module's
- * histograms (netlens_hist_add kfunc, read through /dev/netlens); the
+ * histograms of the tool's channel (netlens_hist_add kfunc, read through
+ * /dev/netlens); the
  * per-radio breakdown, keyed by interface index, stays in a map here.
  * (The radio's name is a string argument, which 6.1's tp_btf cannot read.)
  */
@@ -11,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 #include <linux/netlens.h>
 #include "netlens_kfuncs.h"
+#include "channel.bpf.h"
 #include "log2.bpf.h"
 
 enum { KIND_DURATION, KIND_DWELL };
@@ -35,7 +37,7 @@ static __always_inline void add(__s32 ifindex, __u32 kind, __u32 hist, __u64 ms)
 	struct radio_key key = { .ifindex = ifindex, .kind = kind };
 	__u64 one = 1, *count;
 
-	if (netlens_hist_add(hist, ms))
+	if (netlens_hist_add(netlens_channel, hist, ms))
 		__sync_fetch_and_add(&kfunc_errors, 1);
 	key.slot = log2_slot(ms);
 	if (key.slot >= NETLENS_HIST_SLOTS)

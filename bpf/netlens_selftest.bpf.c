@@ -2,14 +2,16 @@
 /*
  * End-to-end check of netlens.ko's plumbing: a tp_btf program on the
  * module's netlens:selftest tracepoint hands each value to the module's
- * kfuncs: netlens_hist_add(), whose histogram /dev/netlens exposes, and,
- * when asked, netlens_record_emit(), whose records read() returns.
+ * kfuncs, into its loader's channel: netlens_hist_add(), whose histogram
+ * /dev/netlens exposes, and, when asked, netlens_record_emit(), whose
+ * records read() and mmap() return.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <linux/netlens.h>
 #include "netlens_kfuncs.h"
+#include "channel.bpf.h"
 
 #define ENOSPC 28
 
@@ -35,7 +37,8 @@ static __always_inline void emit_record(u64 value, pid_t pid)
 	struct netlens_record_selftest rec = { .value = value, .pid = pid };
 	int err;
 
-	err = netlens_record_emit(NETLENS_RECORD_SELFTEST, &rec, sizeof(rec));
+	err = netlens_record_emit(netlens_channel, NETLENS_RECORD_SELFTEST, &rec,
+				  sizeof(rec));
 	if (!err)
 		__sync_fetch_and_add(&records_emitted, 1);
 	else if (err == -ENOSPC)
@@ -49,16 +52,16 @@ static __always_inline void emit_bad_records(void)
 	struct netlens_record_selftest rec = {};
 
 	emit_bad_once = false;
-	bad_type_ret = netlens_record_emit(0, &rec, sizeof(rec));
-	oversized_ret = netlens_record_emit(NETLENS_RECORD_SELFTEST, oversized,
-					    sizeof(oversized));
+	bad_type_ret = netlens_record_emit(netlens_channel, 0, &rec, sizeof(rec));
+	oversized_ret = netlens_record_emit(netlens_channel, NETLENS_RECORD_SELFTEST,
+					    oversized, sizeof(oversized));
 }
 
 static __always_inline int handle_selftest(u64 value, pid_t pid)
 {
 	if (target_tgid && pid != target_tgid)
 		return 0;
-	if (netlens_hist_add(NETLENS_HIST_SELFTEST, value))
+	if (netlens_hist_add(netlens_channel, NETLENS_HIST_SELFTEST, value))
 		__sync_fetch_and_add(&kfunc_errors, 1);
 	if (emit_records)
 		emit_record(value, pid);

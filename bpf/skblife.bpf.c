@@ -11,6 +11,7 @@
 #include "log2.bpf.h"
 #include "skb_cache.bpf.h"
 #include "netlens_kfuncs.h"
+#include "channel.bpf.h"
 #include "comm.bpf.h"
 #include "sock_common.h"	/* the task filters: -p (targ_tgid), --cgroup, --netns */
 
@@ -94,7 +95,7 @@ static __always_inline int emit_lifetime(__u64 age_ns, unsigned int truesize,
 	rec.alloc_path = alloc_path;
 	rec.free_path = free_path;
 	bpf_get_current_comm(rec.free_comm, sizeof(rec.free_comm));
-	if (netlens_record_emit(NETLENS_RECORD_SKB_LIFETIME, &rec, sizeof(rec)))
+	if (netlens_record_emit(netlens_channel, NETLENS_RECORD_SKB_LIFETIME, &rec, sizeof(rec)))
 		__sync_fetch_and_add(&records_not_emitted, 1);
 	return 0;
 }

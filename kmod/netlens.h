@@ -6,23 +6,54 @@
 #include <linux/types.h>
 #include <uapi/linux/netlens.h>
 
-int netlens_hist_init(void);
-void netlens_hist_exit(void);
-int netlens_hist_read(struct netlens_hist *out);
-int netlens_hist_reset(u32 id);
-
-int netlens_kfuncs_register(void);
-
 struct file;
 struct poll_table_struct;
+struct vm_area_struct;
+struct wait_queue_head;
 
-int netlens_ring_init(void);
-void netlens_ring_exit(void);
-ssize_t netlens_ring_read(struct file *file, char __user *buf, size_t count);
-__poll_t netlens_ring_poll(struct file *file, struct poll_table_struct *wait);
-void netlens_ring_release(struct file *file);
-void netlens_ring_stats(struct netlens_ring_stats *st);
-int netlens_ring_reset(struct file *file);
+/* A channel's histograms (netlens_hist.c). */
+struct netlens_hist_cpu;
+struct netlens_hist_cpu __percpu *netlens_hists_alloc(void);
+void netlens_hists_free(struct netlens_hist_cpu __percpu *hists);
+int netlens_hists_add(struct netlens_hist_cpu __percpu *hists, u32 id,
+		      u64 value);
+int netlens_hists_read(struct netlens_hist_cpu __percpu *hists,
+		       struct netlens_hist *out);
+int netlens_hists_reset(struct netlens_hist_cpu __percpu *hists, u32 id);
+
+/* A channel's record rings (netlens_ring.c). */
+struct netlens_rings;
+int netlens_rings_check_params(void);
+u32 netlens_rings_default_bytes(void);
+struct netlens_rings *netlens_rings_alloc(const struct netlens_channel_setup *setup,
+					  struct wait_queue_head *wait, int *err);
+void netlens_rings_free(struct netlens_rings *rings);
+int netlens_rings_write(struct netlens_rings *rings, u16 type,
+			const void *data, u32 len);
+bool netlens_rings_readable(struct netlens_rings *rings);
+ssize_t netlens_rings_read(struct netlens_rings *rings, char __user *buf,
+			   size_t count);
+void netlens_rings_discard(struct netlens_rings *rings);
+void netlens_rings_describe(const struct netlens_rings *rings,
+			    struct netlens_channel_info *info);
+void netlens_rings_add_stats(const struct netlens_rings *rings,
+			     struct netlens_ring_stats *st);
+int netlens_rings_mmap(struct netlens_rings *rings, struct vm_area_struct *vma);
+
+/* Channels: one per open file of /dev/netlens (netlens_channel.c). */
+int netlens_channels_init(void);
+void netlens_channels_exit(void);
+int netlens_channel_open(struct file *file);
+void netlens_channel_release(struct file *file);
+long netlens_channel_ioctl(struct file *file, unsigned int cmd,
+			   void __user *arg);
+ssize_t netlens_channel_read(struct file *file, char __user *buf,
+			     size_t count);
+__poll_t netlens_channel_poll(struct file *file, struct poll_table_struct *wait);
+int netlens_channel_mmap(struct file *file, struct vm_area_struct *vma);
+void netlens_channels_stats(struct netlens_ring_stats *st);
+
+int netlens_kfuncs_register(void);
 
 int netlens_skb_init(void);
 void netlens_skb_exit(void);

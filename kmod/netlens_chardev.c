@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /dev/netlens: how results reach userspace.  read() and poll() drain the
- * record rings BPF programs fill (netlens_ring.c); ioctls read and reset
- * the histograms and counters and report what the module is.
+ * /dev/netlens: how results reach userspace.  Each open file is a channel
+ * (netlens_channel.c) whose histograms and record rings BPF programs fill;
+ * read(), poll() and mmap() drain the rings, ioctls read and reset the
+ * histograms, read the module's counters and report what it is.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -29,11 +30,11 @@ MODULE_PARM_DESC(monitor_gid,
  */
 static int netlens_open(struct inode *inode, struct file *file)
 {
-	if (capable(CAP_SYS_ADMIN))
-		return 0;
-	if (monitor_gid >= 0 && in_group_p(KGIDT_INIT(monitor_gid)))
-		return 0;
-	return -EACCES;
+	if (!capable(CAP_SYS_ADMIN) &&
+	    !(monitor_gid >= 0 && in_group_p(KGIDT_INIT(monitor_gid))))
+		return -EACCES;
+	/* Each open file is a channel of its own. */
+	return netlens_channel_open(file);
 }
 
 static long netlens_ioctl_info(void __user *arg)
@@ -45,40 +46,6 @@ static long netlens_ioctl_info(void __user *arg)
 
 	strscpy(info.version, NETLENS_VERSION, sizeof(info.version));
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
-}
-
-static long netlens_ioctl_hist_read(void __user *arg)
-{
-	struct netlens_hist *hist;
-	long ret;
-
-	/* Too large for the stack: 64 slots of 8 bytes. */
-	hist = kmalloc(sizeof(*hist), GFP_KERNEL);
-	if (!hist)
-		return -ENOMEM;
-	ret = -EFAULT;
-	if (copy_from_user(hist, arg, sizeof(*hist)))
-		goto out_free;
-	ret = netlens_hist_read(hist);
-	if (ret)
-		goto out_free;
-	if (copy_to_user(arg, hist, sizeof(*hist)))
-		ret = -EFAULT;
-out_free:
-	kfree(hist);
-	return ret;
-}
-
-static long netlens_ioctl_hist_reset(void __user *arg)
-{
-	struct netlens_hist hdr;
-
-	/* Only the header (id, reserved) is read. */
-	if (copy_from_user(&hdr, arg, offsetof(struct netlens_hist, total)))
-		return -EFAULT;
-	if (hdr.reserved)
-		return -EINVAL;
-	return netlens_hist_reset(hdr.id);
 }
 
 static long netlens_ioctl_selftest(void __user *arg)
@@ -103,7 +70,7 @@ static long netlens_ioctl_skb_stats(void __user *arg)
 
 static int netlens_release(struct inode *inode, struct file *file)
 {
-	netlens_ring_release(file);
+	netlens_channel_release(file);
 	return 0;
 }
 
@@ -111,14 +78,24 @@ static long netlens_ioctl_ring_stats(void __user *arg)
 {
 	struct netlens_ring_stats st;
 
-	netlens_ring_stats(&st);
+	netlens_channels_stats(&st);
 	return copy_to_user(arg, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
 static ssize_t netlens_read(struct file *file, char __user *buf,
 			    size_t count, loff_t *ppos)
 {
-	return netlens_ring_read(file, buf, count);
+	return netlens_channel_read(file, buf, count);
+}
+
+static __poll_t netlens_poll(struct file *file, poll_table *wait)
+{
+	return netlens_channel_poll(file, wait);
+}
+
+static int netlens_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return netlens_channel_mmap(file, vma);
 }
 
 static long netlens_ioctl(struct file *file, unsigned int cmd,
@@ -129,20 +106,15 @@ static long netlens_ioctl(struct file *file, unsigned int cmd,
 	switch (cmd) {
 	case NETLENS_IOC_INFO:
 		return netlens_ioctl_info(uarg);
-	case NETLENS_IOC_HIST_READ:
-		return netlens_ioctl_hist_read(uarg);
-	case NETLENS_IOC_HIST_RESET:
-		return netlens_ioctl_hist_reset(uarg);
 	case NETLENS_IOC_SELFTEST:
 		return netlens_ioctl_selftest(uarg);
 	case NETLENS_IOC_SKB_STATS:
 		return netlens_ioctl_skb_stats(uarg);
 	case NETLENS_IOC_RING_STATS:
 		return netlens_ioctl_ring_stats(uarg);
-	case NETLENS_IOC_RING_RESET:
-		return netlens_ring_reset(file);
 	default:
-		return -ENOTTY;
+		/* The rest are about this file's channel. */
+		return netlens_channel_ioctl(file, cmd, uarg);
 	}
 }
 
@@ -151,7 +123,8 @@ static const struct file_operations netlens_fops = {
 	.open = netlens_open,
 	.release = netlens_release,
 	.read = netlens_read,
-	.poll = netlens_ring_poll,
+	.poll = netlens_poll,
+	.mmap = netlens_mmap,
 	.unlocked_ioctl = netlens_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,

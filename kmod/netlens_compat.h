@@ -61,4 +61,11 @@
 #define netlens_ftrace_arg(fregs, n)	regs_get_kernel_argument(&(fregs)->regs, n)
 #endif
 
+/* 6.3 made vm_flags read-only outside the vm_flags_*() helpers. */
+#if KERNEL_VERSION(6, 3, 0) <= LINUX_VERSION_CODE
+#define netlens_vm_flags_clear(vma, flags)	vm_flags_clear(vma, flags)
+#else
+#define netlens_vm_flags_clear(vma, flags)	((vma)->vm_flags &= ~(flags))
+#endif
+
 #endif /* _NETLENS_COMPAT_H */

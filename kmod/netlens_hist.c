@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Module-owned log2 histograms.  BPF programs add to them through the
+ * A channel's log2 histograms.  BPF programs add to them through the
  * netlens_hist_add() kfunc from any context a tracing program runs in, so
  * adding is a few per-CPU increments: no locks, no allocation.  Readers sum
  * the per-CPU copies.
@@ -8,14 +8,12 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/bitops.h>
-#include <linux/module.h>
+#include <linux/gfp.h>
 #include <linux/nospec.h>
 #include <linux/percpu.h>
 #include <linux/string.h>
 
 #include "netlens.h"
-#include "netlens_compat.h"
-#include "netlens_kfuncs.h"
 
 struct netlens_hist_cpu {
 	u64 total;
@@ -23,26 +21,30 @@ struct netlens_hist_cpu {
 	u64 slots[NETLENS_HIST_SLOTS];
 };
 
-static struct netlens_hist_cpu __percpu *netlens_hists;
-
 /* Slot 0 holds 0; slot i holds [2^(i-1), 2^i). */
 static unsigned int netlens_hist_slot(u64 value)
 {
 	return fls64(value);
 }
 
-static void netlens_hist_add_value(u32 id, u64 value)
+int netlens_hists_add(struct netlens_hist_cpu __percpu *hists, u32 id,
+		      u64 value)
 {
 	unsigned int slot = min_t(unsigned int, netlens_hist_slot(value),
 				  NETLENS_HIST_SLOTS - 1);
 
+	if (id >= NETLENS_HIST_COUNT)
+		return -EINVAL;
+	id = array_index_nospec(id, NETLENS_HIST_COUNT);
 	/* this_cpu ops are single instructions: safe even from NMI. */
-	this_cpu_inc(netlens_hists[id].slots[slot]);
-	this_cpu_add(netlens_hists[id].sum, value);
-	this_cpu_inc(netlens_hists[id].total);
+	this_cpu_inc(hists[id].slots[slot]);
+	this_cpu_add(hists[id].sum, value);
+	this_cpu_inc(hists[id].total);
+	return 0;
 }
 
-int netlens_hist_read(struct netlens_hist *out)
+int netlens_hists_read(struct netlens_hist_cpu __percpu *hists,
+		       struct netlens_hist *out)
 {
 	int cpu, i;
 
@@ -55,7 +57,7 @@ int netlens_hist_read(struct netlens_hist *out)
 	out->sum = 0;
 	memset(out->slots, 0, sizeof(out->slots));
 	for_each_possible_cpu(cpu) {
-		struct netlens_hist_cpu *h = per_cpu_ptr(&netlens_hists[out->id], cpu);
+		struct netlens_hist_cpu *h = per_cpu_ptr(&hists[out->id], cpu);
 
 		out->total += READ_ONCE(h->total);
 		out->sum += READ_ONCE(h->sum);
@@ -65,7 +67,7 @@ int netlens_hist_read(struct netlens_hist *out)
 	return 0;
 }
 
-int netlens_hist_reset(u32 id)
+int netlens_hists_reset(struct netlens_hist_cpu __percpu *hists, u32 id)
 {
 	int cpu;
 
@@ -75,32 +77,20 @@ int netlens_hist_reset(u32 id)
 
 	/* Values added concurrently on another CPU may survive the reset. */
 	for_each_possible_cpu(cpu)
-		memset(per_cpu_ptr(&netlens_hists[id], cpu), 0,
+		memset(per_cpu_ptr(&hists[id], cpu), 0,
 		       sizeof(struct netlens_hist_cpu));
 	return 0;
 }
 
-netlens_kfunc_start_defs();
-
-__bpf_kfunc int netlens_hist_add(u32 id, u64 value)
+struct netlens_hist_cpu __percpu *netlens_hists_alloc(void)
 {
-	if (id >= NETLENS_HIST_COUNT)
-		return -EINVAL;
-	netlens_hist_add_value(array_index_nospec(id, NETLENS_HIST_COUNT), value);
-	return 0;
+	return __alloc_percpu_gfp(sizeof(struct netlens_hist_cpu) *
+				  NETLENS_HIST_COUNT,
+				  __alignof__(struct netlens_hist_cpu),
+				  GFP_KERNEL_ACCOUNT);
 }
 
-netlens_kfunc_end_defs();
-
-int netlens_hist_init(void)
+void netlens_hists_free(struct netlens_hist_cpu __percpu *hists)
 {
-	netlens_hists = __alloc_percpu(sizeof(struct netlens_hist_cpu) *
-				       NETLENS_HIST_COUNT,
-				       __alignof__(struct netlens_hist_cpu));
-	return netlens_hists ? 0 : -ENOMEM;
-}
-
-void netlens_hist_exit(void)
-{
-	free_percpu(netlens_hists);
+	free_percpu(hists);
 }

@@ -20,20 +20,25 @@
 #endif
 
 /*
- * Add @value to the module's log2 histogram @id (enum netlens_hist_id),
- * read from userspace with NETLENS_IOC_HIST_READ.  Returns 0, or -EINVAL
- * for an unknown @id.
+ * Add @value to log2 histogram @id (enum netlens_hist_id) of @channel (a
+ * handle from NETLENS_IOC_CHANNEL_INFO), which that channel's file reads
+ * with NETLENS_IOC_HIST_READ.  Returns 0, -EINVAL for an unknown @id, or
+ * -ENOENT when no open channel has that handle (counted as no_channel).
  */
-extern NETLENS_KFUNC_WEAK int netlens_hist_add(__u32 id, __u64 value) NETLENS_KFUNC_DECL;
+extern NETLENS_KFUNC_WEAK int netlens_hist_add(__u32 channel, __u32 id,
+					       __u64 value) NETLENS_KFUNC_DECL;
 
 /*
  * Append a record of @type (enum netlens_record_type) with payload @data
- * to this CPU's ring, which read() on /dev/netlens drains.  Returns 0;
- * -ENOSPC if the ring is full (the record is counted as lost); -EINVAL for
- * type 0 or above 65535, -E2BIG above NETLENS_RECORD_DATA_MAX bytes and
- * -EBUSY in NMI (all counted as rejected).
+ * to @channel's ring of this CPU, which its file reads (read() or mmap).
+ * Returns 0; -ENOSPC if the ring is full (counted as lost); -ENOENT when no
+ * open channel has that handle (counted as no_channel); -ENODATA if the
+ * channel has no rings yet, -EINVAL for type 0 or above 65535, -E2BIG above
+ * NETLENS_RECORD_DATA_MAX bytes and -EBUSY in NMI (all counted as
+ * rejected).
  */
-extern NETLENS_KFUNC_WEAK int netlens_record_emit(__u32 type, const void *data,
+extern NETLENS_KFUNC_WEAK int netlens_record_emit(__u32 channel, __u32 type,
+						  const void *data,
 						  __u32 data__sz) NETLENS_KFUNC_DECL;
 
 #endif /* _NETLENS_KFUNCS_H */

@@ -2,7 +2,7 @@
 /*
  * netlens: low-overhead networking observability hooks for BPF tools.
  *
- * Registers, in order: the histograms, the record rings, the skb tracker
+ * Registers, in order: the channels' table, the skb tracker
  * and the TCP events (their hooks are armed later, only while their
  * tracepoints have consumers), the kfuncs, the
  * /dev/netlens character device, the "netlens" generic netlink family and
@@ -20,17 +20,13 @@ static int __init netlens_init(void)
 {
 	int err;
 
-	err = netlens_hist_init();
+	err = netlens_channels_init();
 	if (err)
 		return err;
 
-	err = netlens_ring_init();
-	if (err)
-		goto err_free_hists;
-
 	err = netlens_skb_init();
 	if (err)
-		goto err_free_rings;
+		goto err_free_channels;
 	netlens_tcp_init();
 
 	/* kfuncs cannot be unregistered: they go with the module's BTF. */
@@ -67,10 +63,8 @@ err_unregister_chardev:
 err_stop_hooks:
 	netlens_tcp_exit();
 	netlens_skb_exit();
-err_free_rings:
-	netlens_ring_exit();
-err_free_hists:
-	netlens_hist_exit();
+err_free_channels:
+	netlens_channels_exit();
 	return err;
 }
 
@@ -81,8 +75,7 @@ static void __exit netlens_exit(void)
 	netlens_chardev_exit();
 	netlens_tcp_exit();
 	netlens_skb_exit();
-	netlens_ring_exit();
-	netlens_hist_exit();
+	netlens_channels_exit();
 }
 
 module_init(netlens_init);

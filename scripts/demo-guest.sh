@@ -20,7 +20,7 @@ echo 0 >/sys/kernel/tracing/events/netlens/selftest/enable
 step grep -m 3 'selftest:' /sys/kernel/tracing/trace
 # BPF: tp_btf on netlens:selftest -> kfunc netlens_hist_add -> /dev/netlens
 step "$BIN/netlensctl" -n 200 selftest
-step "$BIN/netlensctl" -j hist selftest
+step "$BIN/netlensctl" -j -n 20 selftest
 # sk_buff lifespans on netlens:skb_free while a loopback workload runs
 echo
 printf '\033[1m$ %s\033[0m\n' "skblife -O -u 3 1   (with 5000 UDP datagrams and TCP messages on loopback)"

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -403,9 +402,6 @@ static void print_hist(const char *title, const char *iface, const char *kind,
 	hist_print_log2(stdout, slots, NETLENS_HIST_SLOTS, "msecs");
 }
 
-/* Held by the one -H run that feeds the module's histograms. */
-#define HIST_LOCK "/run/netlens-ieee80211scan-H.lock"
-
 static int run_hist(void)
 {
 	static const unsigned int ids[2] = {
@@ -413,10 +409,11 @@ static int run_hist(void)
 	};
 	static const char *const titles[2] = { "scan duration", "channel dwell" };
 	static const char *const kinds[2] = { "scan_duration", "channel_dwell" };
-	struct netlens_hist before[2], after[2];
+	struct netlens_channel_info chan;
+	struct netlens_hist total;
 	struct ieee80211scan_bpf *skel;
 	struct radio_key key, next;
-	int fd, err, k, i, n, map, lock;
+	int fd, err, k, i, n, map;
 	int ifs[64], nifs = 0;
 	char msg[256];
 
@@ -430,41 +427,34 @@ static int run_hist(void)
 		fprintf(stderr, "ieee80211scan: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so -H cannot attach (README: No BTF)\n");
 		return 1;
 	}
-	/*
-	 * Each -H run's BPF program adds every scan to the module's shared
-	 * histograms: two at once would count each scan twice.
-	 */
-	lock = open(HIST_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB)) {
-		fprintf(stderr, "ieee80211scan: another ieee80211scan -H is adding to netlens's scan histograms (%s is locked): run one at a time\n",
-			HIST_LOCK);
-		if (lock >= 0)
-			close(lock);
-		return 1;
-	}
+	/* This run's channel: its histograms are this run's alone. */
 	fd = netlens_dev_open(O_RDONLY, msg, sizeof(msg));
 	if (fd < 0) {
 		fprintf(stderr, "ieee80211scan: %s\n", msg);
-		close(lock);
 		return 1;
 	}
-	skel = ieee80211scan_bpf__open_and_load();
-	if (!skel) {
-		report_bpf_failure("ieee80211scan", "load the BPF program", -errno);
+	err = netlens_dev_channel_info(fd, &chan);
+	if (err) {
+		fprintf(stderr, "ieee80211scan: NETLENS_IOC_CHANNEL_INFO: %s\n", strerror(-err));
 		close(fd);
-		close(lock);
 		return 1;
+	}
+	skel = ieee80211scan_bpf__open();
+	if (!skel) {
+		report_bpf_failure("ieee80211scan", "open the BPF object", -errno);
+		close(fd);
+		return 1;
+	}
+	skel->rodata->netlens_channel = chan.handle;
+	err = ieee80211scan_bpf__load(skel);
+	if (err) {
+		report_bpf_failure("ieee80211scan", "load the BPF program", err);
+		goto out;
 	}
 	err = ieee80211scan_bpf__attach(skel);
 	if (err) {
 		report_bpf_failure("ieee80211scan", "attach to tp_btf/wifi_scan_*", err);
 		goto out;
-	}
-	/* The module's histograms are shared: report what this run added. */
-	for (k = 0; k < 2; k++) {
-		err = netlens_dev_hist_read(fd, ids[k], &before[k]);
-		if (err)
-			goto out_dev;
 	}
 	tool_ready(&env, "Tracing IEEE80211 scan durations and channel dwell times. Hit Ctrl-C to end.");
 	while (!tool_exiting)
@@ -498,12 +488,10 @@ static int run_hist(void)
 		}
 	}
 	for (k = 0; k < 2 && !opt.iface; k++) {
-		err = netlens_dev_hist_read(fd, ids[k], &after[k]);
+		err = netlens_dev_hist_read(fd, ids[k], &total);
 		if (err)
 			goto out_dev;
-		for (i = 0; i < NETLENS_HIST_SLOTS; i++)
-			after[k].slots[i] -= before[k].slots[i];
-		print_hist(titles[k], NULL, kinds[k], after[k].slots);
+		print_hist(titles[k], NULL, kinds[k], total.slots);
 	}
 	if (env.json)
 		json_interval(stdout, 1, 0, true);
@@ -517,7 +505,6 @@ out_dev:
 out:
 	ieee80211scan_bpf__destroy(skel);
 	close(fd);
-	close(lock);
 	return err ? 1 : 0;
 }
 

@@ -25,7 +25,6 @@ static struct env {
 	unsigned int count;
 	const char *unit;
 	const char *command;
-	const char *arg;
 } env = {
 	.count = 64,
 };
@@ -36,21 +35,21 @@ static const char doc[] =
 "\n"
 "COMMAND is one of:\n"
 "  info         module version and ABI, through /dev/netlens and netlink\n"
-"  hist NAME    print module histogram NAME\n"
-"  reset NAME   zero module histogram NAME\n"
 "  skb          counters of the sk_buff tracker behind netlens:skb_alloc/free\n"
-"  ring         counters of the record rings that read() on /dev/netlens drains\n"
+"  ring         the channels of /dev/netlens and their record rings, all\n"
+"               summed (closed channels included)\n"
 "  selftest     end-to-end check: a BPF tp_btf program on netlens:selftest\n"
-"               feeds the netlens_hist_add and netlens_record_emit kfuncs;\n"
-"               the histogram and the records read back through /dev/netlens\n"
-"               must match what was fired\n"
+"               feeds the netlens_hist_add and netlens_record_emit kfuncs\n"
+"               into this run's channel; its histogram and its records,\n"
+"               read through mmap, must match what was fired\n"
 "\n"
-"Histograms: selftest, skb_lifetime_ns, scan_duration_ms, scan_dwell_ms\n"
+"Histograms belong to the channel (open file of /dev/netlens) of the tool\n"
+"that fills them: each tool prints its own.\n"
 "\n"
 "EXAMPLES:\n"
 "    netlensctl info            # what is loaded\n"
 "    netlensctl -j info         # the same as one JSON line\n"
-"    netlensctl hist skb_lifetime_ns\n"
+"    netlensctl ring            # channels open, records, lost, rejected\n"
 "    netlensctl -n 1000 selftest  # fire 1000 events through BPF\n";
 
 static const struct argp_option opts[] = {
@@ -84,8 +83,6 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		if (!env.command)
 			env.command = arg;
-		else if (!env.arg)
-			env.arg = arg;
 		else
 			argp_error(state, "unexpected argument '%s'", arg);
 		break;
@@ -163,20 +160,6 @@ static int cmd_info(void)
 	return 0;
 }
 
-static int hist_id_arg(void)
-{
-	int id;
-
-	if (!env.arg) {
-		fprintf(stderr, "netlensctl: %s needs a histogram NAME\n", env.command);
-		return -1;
-	}
-	id = netlens_hist_lookup(env.arg);
-	if (id < 0)
-		fprintf(stderr, "netlensctl: unknown histogram '%s' (see --help)\n", env.arg);
-	return id;
-}
-
 /* The unit a module histogram's name ends in (skb_lifetime_ns); "value". */
 static const char *netlens_hist_unit(const char *name)
 {
@@ -197,29 +180,6 @@ static void print_hist(const struct netlens_hist *h, const char *name)
 	printf("%s: %llu values, sum %llu\n", name, (unsigned long long)h->total,
 	       (unsigned long long)h->sum);
 	hist_print_log2(stdout, h->slots, NETLENS_HIST_SLOTS, "value");
-}
-
-static int cmd_hist(bool reset)
-{
-	struct netlens_hist h;
-	int fd, id, ret;
-
-	id = hist_id_arg();
-	if (id < 0)
-		return EXIT_USAGE;
-	fd = open_dev();
-	if (fd < 0)
-		return 1;
-	ret = reset ? netlens_dev_hist_reset(fd, id) : netlens_dev_hist_read(fd, id, &h);
-	close(fd);
-	if (ret) {
-		fprintf(stderr, "netlensctl: %s %s: %s\n", env.command, env.arg,
-			strerror(-ret));
-		return 1;
-	}
-	if (!reset)
-		print_hist(&h, env.arg);
-	return 0;
 }
 
 /* One line of a counters report: "name value" as text, a member in JSON. */
@@ -293,12 +253,14 @@ static int cmd_ring(void)
 		return 1;
 	}
 	print_report("ring", (const struct report_field[]){
-		{ "cpus", NULL, st.cpus }, { "ring_bytes", NULL, st.ring_bytes },
+		{ "channels", NULL, st.channels },
+		{ "ring_bytes", "default_ring_bytes", st.ring_bytes },
 		{ "records", NULL, st.records },
 		{ "bytes", "record_bytes", st.bytes },
 		{ "lost", NULL, st.lost }, { "rejected", NULL, st.rejected },
+		{ "no_channel", NULL, st.no_channel },
 		{ "unread_bytes", NULL, st.unread_bytes },
-	}, 7);
+	}, 8);
 	return 0;
 }
 
@@ -330,14 +292,16 @@ static int cmd_selftest(void)
 	struct netlens_selftest_bpf *skel = NULL;
 	struct selftest_records got = { 0 };
 	__u64 want_slots[NETLENS_HIST_SLOTS] = {}, want_sum = 0, v;
-	bool records;
+	struct netlens_channel ch;
 	struct netlens_hist h;
 	unsigned int i, bad = 0;
-	int fd, ret = 1;
+	char err[256];
+	int n, ret = 1;
 
-	fd = open_dev();
-	if (fd < 0)
+	if (netlens_channel_open(&ch, 0, 0, err, sizeof(err))) {
+		fprintf(stderr, "netlensctl: %s\n", err);
 		return 1;
+	}
 	if (access("/sys/kernel/btf/netlens", R_OK)) {
 		fprintf(stderr, "netlensctl: /sys/kernel/btf/netlens missing: netlens.ko was built without BTF, so its kfuncs cannot be called (see README, 'No BTF')\n");
 		goto out;
@@ -348,6 +312,7 @@ static int cmd_selftest(void)
 		goto out;
 	}
 	skel->rodata->target_tgid = getpid();
+	skel->rodata->netlens_channel = ch.info.handle;
 	if (netlens_selftest_bpf__load(skel)) {
 		fprintf(stderr, "netlensctl: cannot load the selftest BPF program (tp_btf on netlens:selftest calling kfunc netlens_hist_add): %s; -v shows the verifier log\n",
 			strerror(errno));
@@ -357,41 +322,34 @@ static int cmd_selftest(void)
 		fprintf(stderr, "netlensctl: cannot attach tp_btf/selftest: %s\n", strerror(errno));
 		goto out;
 	}
-	if (netlens_dev_hist_reset(fd, NETLENS_HIST_SELFTEST)) {
-		fprintf(stderr, "netlensctl: cannot reset the selftest histogram: %s\n", strerror(errno));
-		goto out;
-	}
-	/* Records too, unless another program reads them (EBUSY). */
-	records = !netlens_dev_ring_reset(fd) && !fcntl(fd, F_SETFL, O_NONBLOCK);
-	if (!records)
-		fprintf(stderr, "netlensctl: not checking records: another program reads %s\n",
-			NETLENS_DEV_PATH);
-	skel->bss->emit_records = records;
+	skel->bss->emit_records = true;
 	/* Values 0, 1, 2, 3, ... spread over the low log2 slots. */
 	for (i = 0; i < env.count; i++) {
 		v = i;
-		if (netlens_dev_selftest(fd, v)) {
+		if (netlens_dev_selftest(ch.fd, v)) {
 			fprintf(stderr, "netlensctl: NETLENS_IOC_SELFTEST: %s\n", strerror(errno));
 			goto out;
 		}
 		want_slots[log2_slot(v)]++;
 		want_sum += v;
 		/* Drain well before a ring fills. */
-		if (records && (i % 1000 == 999 || i + 1 == env.count) &&
-		    netlens_dev_records_drain(fd, count_selftest_record, &got) < 0) {
-			fprintf(stderr, "netlensctl: read %s: %s\n", NETLENS_DEV_PATH, strerror(errno));
-			goto out;
+		if (i % 1000 == 999 || i + 1 == env.count) {
+			n = netlens_channel_consume(&ch, count_selftest_record, &got);
+			if (n < 0) {
+				fprintf(stderr, "netlensctl: reading the records of %s: %s\n",
+					NETLENS_DEV_PATH, strerror(-n));
+				goto out;
+			}
 		}
 	}
-	if (netlens_dev_hist_read(fd, NETLENS_HIST_SELFTEST, &h)) {
+	if (netlens_dev_hist_read(ch.fd, NETLENS_HIST_SELFTEST, &h)) {
 		fprintf(stderr, "netlensctl: cannot read the selftest histogram: %s\n", strerror(errno));
 		goto out;
 	}
 	for (i = 0; i < NETLENS_HIST_SLOTS; i++)
 		bad += h.slots[i] != want_slots[i];
 	print_hist(&h, "selftest");
-	if (records && (got.n != env.count || got.sum != want_sum || got.lost ||
-			got.foreign)) {
+	if (got.n != env.count || got.sum != want_sum || got.lost || got.foreign) {
 		fprintf(stderr, "netlensctl: selftest FAILED: fired %u, read back %llu records summing to %llu (want %llu), %llu lost, %u of other types\n",
 			env.count, got.n, got.sum, (unsigned long long)want_sum,
 			got.lost, got.foreign);
@@ -406,12 +364,12 @@ static int cmd_selftest(void)
 		goto out;
 	}
 	if (!env.json)
-		printf("selftest: OK: %u events: tracepoint -> BPF -> kfuncs -> /dev/netlens (histogram%s)\n",
-		       env.count, records ? " and records" : "");
+		printf("selftest: OK: %u events: tracepoint -> BPF -> kfuncs -> /dev/netlens channel %u (histogram and records)\n",
+		       env.count, ch.info.handle);
 	ret = 0;
 out:
 	netlens_selftest_bpf__destroy(skel);
-	close(fd);
+	netlens_channel_close(&ch);
 	return ret;
 }
 
@@ -420,7 +378,7 @@ int main(int argc, char **argv)
 	static const struct argp argp = {
 		.options = opts,
 		.parser = parse_arg,
-		.args_doc = "COMMAND [NAME]",
+		.args_doc = "COMMAND",
 		.doc = doc,
 	};
 	int err;
@@ -433,10 +391,6 @@ int main(int argc, char **argv)
 
 	if (!strcmp(env.command, "info"))
 		return cmd_info();
-	if (!strcmp(env.command, "hist"))
-		return cmd_hist(false);
-	if (!strcmp(env.command, "reset"))
-		return cmd_hist(true);
 	if (!strcmp(env.command, "selftest"))
 		return cmd_selftest();
 	if (!strcmp(env.command, "skb"))

@@ -35,7 +35,12 @@ static struct {
 	const char *comm;	/* -c: allocating task's name */
 	const char *longer;	/* -L: as given, parsed once the unit is known */
 	uint64_t min_age_ns;
-} opt = { "nsecs", 1, false, false, NULL, NULL, 0 };
+	unsigned int ring_kb;	/* -L: the channel's ring per CPU */
+	bool ring_kb_set;
+} opt = { "nsecs", 1, false, false, NULL, NULL, 0, 128, false };
+
+/* -L: records reach the reader in at most this, however few they are. */
+#define STREAM_MS 250
 
 static const char *const alloc_path_names[NETLENS_SKB_ALLOC_PATHS] = {
 	[NETLENS_SKB_ALLOC_SKB] = "alloc_skb",
@@ -92,6 +97,8 @@ static const char doc[] =
 "    skblife -F           # pure-BPF fallback, for comparison\n"
 "    skblife -j           # JSON lines\n";
 
+enum { OPT_RING_KB = 0x100 };
+
 static const struct argp_option opts[] = {
 	{ "microseconds", 'u', NULL, 0, "Histogram in microseconds", 0 },
 	{ "milliseconds", 'm', NULL, 0, "Histogram in milliseconds", 0 },
@@ -99,6 +106,7 @@ static const struct argp_option opts[] = {
 	{ "fallback", 'F', NULL, 0, "Pure BPF on the kmem tracepoints even with netlens.ko", 0 },
 	{ "comm", 'c', "COMM", 0, "Only skbs allocated by tasks named COMM", 0 },
 	{ "longer", 'L', "AGE", 0, "Print each skb that lived AGE or longer (10ms, 500us; bare: the histogram unit)", 0 },
+	{ "ring-kb", OPT_RING_KB, "KIB", 0, "-L: record ring per CPU in KiB, a power of two (default 128)", 0 },
 	TOOL_OPT_PID,
 	TOOL_OPT_CONTAINER,
 	TOOL_OPT_COMMON,
@@ -130,6 +138,18 @@ static error_t parse_arg(int key, char *arg, struct argp_state *state)
 	case 'L':
 		opt.longer = arg;
 		return 0;
+	case OPT_RING_KB: {
+		char err[128];
+		uint64_t kb;
+
+		if (parse_u64_range(arg, "--ring-kb", 4, 1048576, &kb, err, sizeof(err)))
+			argp_error(state, "%s", err);
+		if (kb & (kb - 1))
+			argp_error(state, "--ring-kb %s: not a power of two", arg);
+		opt.ring_kb = kb;
+		opt.ring_kb_set = true;
+		return 0;
+	}
 	default:
 		return tool_parse_common(key, arg, state, &env);
 	}
@@ -205,20 +225,7 @@ out:
 struct lifetime_printer {
 	struct ksyms *ks;	/* NULL: print addresses */
 	unsigned long long lost;
-	/* CLOCK_MONOTONIC before attaching: older records are someone else's. */
-	unsigned long long since_ns;
 };
-
-/* When this run attached its program; records before it are left alone. */
-static unsigned long long attached_ns;
-
-static unsigned long long monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static const char *path_name(const char *const *names, unsigned int n,
 			     unsigned int path)
@@ -235,9 +242,8 @@ static int print_lifetime(const struct netlens_record *rec, const void *data,
 	char comm[17], caller[64];
 
 	p->lost += rec->lost;
-	if (rec->type != NETLENS_RECORD_SKB_LIFETIME || rec->data_len < sizeof(l) ||
-	    rec->ts_ns < p->since_ns)
-		return 0;	/* another program's records, or an earlier run's */
+	if (rec->type != NETLENS_RECORD_SKB_LIFETIME || rec->data_len < sizeof(l))
+		return 0;	/* a newer skblife's record type */
 	memcpy(&l, data, sizeof(l));
 	tool_comm(comm, l.free_comm);
 	if (p->ks)
@@ -275,7 +281,7 @@ static int print_lifetime(const struct netlens_record *rec, const void *data,
 
 static void report_lost(unsigned long long n)
 {
-	fprintf(stderr, "skblife: %llu lifetimes lost: the record ring was full (read faster, or load netlens with a larger ring_kb)\n",
+	fprintf(stderr, "skblife: %llu lifetimes lost: the record ring was full (a larger --ring-kb, or a longer -L)\n",
 		n);
 }
 
@@ -284,11 +290,11 @@ static void report_lost(unsigned long long n)
  * their CPU announces them; those no later record announced, from the BPF
  * side's own count (@not_emitted) at the end.
  */
-static int stream_lifetimes(int fd, const __u64 *not_emitted)
+static int stream_lifetimes(struct netlens_channel *ch, const __u64 *not_emitted)
 {
-	struct lifetime_printer p = { .since_ns = attached_ns };
+	struct lifetime_printer p = {};
 	unsigned long long reported = 0, missed;
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = ch->fd, .events = POLLIN };
 	char why[256], unit[16];
 	int n, err = 0;
 
@@ -311,24 +317,18 @@ static int stream_lifetimes(int fd, const __u64 *not_emitted)
 		/* After Ctrl-C, one more drain: what was emitted until then. */
 		bool last = tool_exiting;
 
-		pfd.revents = 0;
-		n = last ? 0 : poll(&pfd, 1, 1000);
+		/* Woken at a quarter ring; what is below, within STREAM_MS. */
+		n = last ? 0 : poll(&pfd, 1, STREAM_MS);
 		if (n < 0 && errno != EINTR) {
 			err = -errno;
 			fprintf(stderr, "skblife: poll %s: %s\n", NETLENS_DEV_PATH, strerror(errno));
 			break;
 		}
-		if (pfd.revents & POLLERR) {
-			err = -EBUSY;
-			fprintf(stderr, "skblife: another program is reading the records of %s\n",
-				NETLENS_DEV_PATH);
-			break;
-		}
-		n = netlens_dev_records_drain(fd, print_lifetime, &p);
+		n = netlens_channel_consume(ch, print_lifetime, &p);
 		if (n < 0) {
 			err = n;
-			fprintf(stderr, "skblife: read %s: %s\n", NETLENS_DEV_PATH,
-				n == -EBUSY ? "another program is reading its records" : strerror(-n));
+			fprintf(stderr, "skblife: reading the records of %s: %s\n",
+				NETLENS_DEV_PATH, strerror(-n));
 			break;
 		}
 		fflush(stdout);
@@ -402,7 +402,8 @@ int main(int argc, char **argv)
 	static const struct argp argp = { opts, parse_arg, TOOL_ARGS_DOC, doc };
 	struct skblife_bpf *skel = NULL;
 	unsigned int reports = 0;
-	int err, ncpus, rec_fd = -1;
+	struct netlens_channel ch = { .fd = -1 };
+	int err, ncpus;
 	bool at_alloc;
 
 	argp_err_exit_status = EXIT_USAGE;
@@ -420,6 +421,10 @@ int main(int argc, char **argv)
 			fprintf(stderr, "skblife: -L prints each skb: it takes no interval, -O or -F\n");
 			return EXIT_USAGE;
 		}
+	}
+	if (opt.ring_kb_set && !opt.longer) {
+		fprintf(stderr, "skblife: --ring-kb sizes the -L record ring: it needs -L\n");
+		return EXIT_USAGE;
 	}
 	if (!tool_prepare("skblife", &env))
 		return 1;
@@ -446,6 +451,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "skblife: the fallback needs kernel BTF (/sys/kernel/btf/vmlinux, CONFIG_DEBUG_INFO_BTF) and this kernel has none; load netlens.ko instead\n");
 		return 1;
 	}
+	if (opt.longer) {
+		char why[256];
+
+		/* The channel first: the program is told its handle. */
+		/* Woken at a quarter ring: few wakeups, room to spare. */
+		err = netlens_channel_open(&ch, opt.ring_kb, opt.ring_kb * 256,
+					   why, sizeof(why));
+		if (err) {
+			fprintf(stderr, "skblife: %s\n", why);
+			return 1;
+		}
+	}
 	ncpus = libbpf_num_possible_cpus();
 	if (ncpus <= 0) {
 		fprintf(stderr, "skblife: cannot count the possible CPUs: %s\n", strerror(-ncpus));
@@ -467,6 +484,7 @@ int main(int argc, char **argv)
 	}
 	at_alloc = opt.comm || env.cgroup_fd > 0 || env.netns;
 	skel->rodata->filter_at_alloc = at_alloc;
+	skel->rodata->netlens_channel = ch.info.handle;
 	bpf_program__set_autoload(skel->progs.skb_free, !opt.fallback);
 	bpf_program__set_autoload(skel->progs.skb_alloc, !opt.fallback && at_alloc);
 	bpf_program__set_autoload(skel->progs.kmem_cache_alloc, opt.fallback);
@@ -475,7 +493,6 @@ int main(int argc, char **argv)
 	err = tool_load_attach(&env, "skblife", skel->skeleton, NULL);
 	if (err)
 		goto cleanup;
-	attached_ns = monotonic_ns();
 	err = skblife_bpf__attach(skel);
 	if (err) {
 		report_bpf_failure("skblife", opt.fallback ?
@@ -490,15 +507,7 @@ int main(int argc, char **argv)
 	}
 
 	if (opt.longer) {
-		char why[256];
-
-		rec_fd = netlens_dev_open(O_RDONLY | O_NONBLOCK, why, sizeof(why));
-		if (rec_fd < 0) {
-			fprintf(stderr, "skblife: %s\n", why);
-			err = rec_fd;
-			goto cleanup;
-		}
-		err = stream_lifetimes(rec_fd, &skel->bss->records_not_emitted);
+		err = stream_lifetimes(&ch, &skel->bss->records_not_emitted);
 		goto cleanup;
 	}
 
@@ -518,8 +527,7 @@ int main(int argc, char **argv)
 cleanup:
 	if (skel)
 		report_misses(skel);
-	if (rec_fd >= 0)
-		close(rec_fd);
 	skblife_bpf__destroy(skel);
+	netlens_channel_close(&ch);
 	return err ? 1 : 0;
 }

@@ -386,8 +386,9 @@ static void plant(uintptr_t addr, const void *src, size_t len)
 /* ---- the fixture ----------------------------------------------------------- */
 
 FIXTURE(fuzz) {
-	int fd;		/* /dev/netlens, the reader */
-	int fd2;	/* a second opener */
+	int fd;		/* /dev/netlens: the channel the program writes to */
+	int fd2;	/* a second opener: another channel, without rings */
+	__u32 handle, handle2;	/* their channels' handles */
 	struct netlens_selftest_bpf *skel;
 	struct netlens_genl g;	/* libnl: family id, and the final check */
 };
@@ -405,14 +406,22 @@ FIXTURE_SETUP(fuzz)
 	ASSERT_LE(0, self->fd) TH_LOG("open %s: %s", NETLENS_DEV_PATH, strerror(errno));
 	self->fd2 = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	ASSERT_LE(0, self->fd2);
+	ASSERT_EQ(0, netlens_dev_channel_setup(self->fd, 0, 0));
+	{
+		struct netlens_channel_info ci;
+
+		ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &ci));
+		self->handle = ci.handle;
+		ASSERT_EQ(0, netlens_dev_channel_info(self->fd2, &ci));
+		self->handle2 = ci.handle;
+		ASSERT_NE(self->handle, self->handle2);
+	}
 	self->skel = netlens_selftest_bpf__open();
 	ASSERT_NE(NULL, self->skel);
 	self->skel->rodata->target_tgid = getpid();
+	self->skel->rodata->netlens_channel = self->handle;
 	ASSERT_EQ(0, netlens_selftest_bpf__load(self->skel));
 	ASSERT_EQ(0, netlens_selftest_bpf__attach(self->skel));
-	/* Makes self->fd the reader, and starts from empty rings. */
-	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
-	ASSERT_EQ(0, netlens_dev_hist_reset(self->fd, NETLENS_HIST_SELFTEST));
 	ASSERT_EQ(0, arena_setup());
 	ASSERT_TRUE(arena_holes_intact()) TH_LOG("the unmapped ranges are mapped");
 	{
@@ -439,7 +448,7 @@ FIXTURE_TEARDOWN(fuzz)
 static const unsigned int real_cmds[] = {
 	NETLENS_IOC_INFO, NETLENS_IOC_HIST_READ, NETLENS_IOC_HIST_RESET,
 	NETLENS_IOC_SELFTEST, NETLENS_IOC_SKB_STATS, NETLENS_IOC_RING_STATS,
-	NETLENS_IOC_RING_RESET,
+	NETLENS_IOC_RING_RESET, NETLENS_IOC_CHANNEL_SETUP, NETLENS_IOC_CHANNEL_INFO,
 };
 
 static int is_real_cmd(unsigned int cmd)
@@ -473,7 +482,40 @@ static long sys_ioctl(int fd, unsigned long cmd, uintptr_t arg)
 struct hist_model {
 	__u64 total, sum;	/* NETLENS_HIST_SELFTEST as it must read now */
 	__u64 fired;		/* successful NETLENS_IOC_SELFTEST */
+	int fd2_rings;		/* a CHANNEL_SETUP of the second opener worked */
 };
+
+/* The module's ring_kb_max. */
+static unsigned int ring_kb_max(void)
+{
+	static unsigned int max;
+	FILE *f;
+
+	if (!max) {
+		f = fopen("/sys/module/netlens/parameters/ring_kb_max", "re");
+		if (!f || fscanf(f, "%u", &max) != 1)
+			max = 16384;
+		if (f)
+			fclose(f);
+	}
+	return max;
+}
+
+/* Ring sizes: small valid ones (no memory pressure), and invalid ones. */
+static __u32 gen_ring_kb(void)
+{
+	static const __u32 kb[] = {
+		0, 4, 8, 16, 64, 1, 2, 3, 5, 6, 100, 0x80000000, 0xffffffff,
+		2097152,
+	};
+
+	return chance(90) ? PICK(kb) : chance(50) ? ring_kb_max() * 2 : (__u32)rnd();
+}
+
+static int ring_kb_valid(__u32 kb)
+{
+	return !kb || (kb >= 4 && kb <= ring_kb_max() && !(kb & (kb - 1)));
+}
 
 static __u32 gen_hist_id(void)
 {
@@ -494,9 +536,11 @@ static __u32 gen_must_be_zero(void)
 }
 
 /* What the module must answer to @cmd on @arg (its contents planted). */
-static long ioctl_expect(unsigned int cmd, uintptr_t arg, int reader)
+static long ioctl_expect(unsigned int cmd, uintptr_t arg, int reader,
+			 const struct hist_model *hm)
 {
 	size_t r = acc_bytes(arg, 0), w = acc_bytes(arg, 1);
+	struct netlens_channel_setup cs;
 	struct netlens_hist h;
 	struct netlens_selftest st;
 
@@ -526,7 +570,18 @@ static long ioctl_expect(unsigned int cmd, uintptr_t arg, int reader)
 	case NETLENS_IOC_RING_STATS:
 		return w >= sizeof(struct netlens_ring_stats) ? 0 : -EFAULT;
 	case NETLENS_IOC_RING_RESET:
-		return reader ? 0 : -EBUSY;
+		return 0;
+	case NETLENS_IOC_CHANNEL_SETUP:
+		if (r < sizeof(cs))
+			return -EFAULT;
+		memcpy(&cs, (void *)arg, sizeof(cs));
+		if (cs.flags || cs.reserved)
+			return -EINVAL;
+		if (reader || hm->fd2_rings)
+			return -EBUSY;
+		return ring_kb_valid(cs.ring_kb) ? 0 : -EINVAL;
+	case NETLENS_IOC_CHANNEL_INFO:
+		return w >= sizeof(struct netlens_channel_info) ? 0 : -EFAULT;
 	default:
 		return -ENOTTY;
 	}
@@ -542,6 +597,8 @@ static const char *cmd_name(unsigned int cmd)
 	case NETLENS_IOC_SKB_STATS: return "SKB_STATS";
 	case NETLENS_IOC_RING_STATS: return "RING_STATS";
 	case NETLENS_IOC_RING_RESET: return "RING_RESET";
+	case NETLENS_IOC_CHANNEL_SETUP: return "CHANNEL_SETUP";
+	case NETLENS_IOC_CHANNEL_INFO: return "CHANNEL_INFO";
 	default: return "unknown";
 	}
 }
@@ -557,6 +614,7 @@ static void fuzz_real_ioctl(struct fuzz_ctx *ctx, FIXTURE_DATA(fuzz) *self,
 	union {
 		struct netlens_hist h;
 		struct netlens_selftest st;
+		struct netlens_channel_setup cs;
 		unsigned char raw[sizeof(struct netlens_hist)];
 	} in;
 	uintptr_t arg = gen_ptr(kind, size);
@@ -572,9 +630,14 @@ static void fuzz_real_ioctl(struct fuzz_ctx *ctx, FIXTURE_DATA(fuzz) *self,
 		in.st.value = chance(50) ? rnd_below(1 << 20) : rnd();
 		in.st.flags = gen_must_be_zero();
 		in.st.reserved = gen_must_be_zero();
+	} else if (cmd == NETLENS_IOC_CHANNEL_SETUP) {
+		in.cs.ring_kb = gen_ring_kb();
+		in.cs.wakeup_bytes = chance(50) ? 0 : rnd();
+		in.cs.flags = gen_must_be_zero();
+		in.cs.reserved = gen_must_be_zero();
 	}
 	plant(arg, &in, size);
-	want = ioctl_expect(cmd, arg, reader);
+	want = ioctl_expect(cmd, arg, reader, hm);
 	ctx->n++;
 	got = sys_ioctl(fd, cmd, arg);
 	FUZZ_EXPECT(ctx, want, got, "ioctl %s (0x%x) on the %s, %s pointer %#lx, first bytes %08x %08x %08x %08x",
@@ -604,16 +667,32 @@ static void fuzz_real_ioctl(struct fuzz_ctx *ctx, FIXTURE_DATA(fuzz) *self,
 
 		memcpy(&h, (void *)arg, sizeof(h));
 		FUZZ_EXPECT(ctx, in.h.id, h.id, "HIST_READ changed the id");
-		if (h.id == NETLENS_HIST_SELFTEST) {
-			FUZZ_EXPECT(ctx, hm->total, h.total, "HIST_READ selftest total");
-			FUZZ_EXPECT(ctx, hm->sum, h.sum, "HIST_READ selftest sum");
+		/* The second opener's channel gets nothing. */
+		if (h.id == NETLENS_HIST_SELFTEST || !reader) {
+			FUZZ_EXPECT(ctx, reader ? hm->total : 0, h.total,
+				    "HIST_READ selftest total (%s)", reader ? "reader" : "second opener");
+			FUZZ_EXPECT(ctx, reader ? hm->sum : 0, h.sum, "HIST_READ selftest sum");
 		}
 		break;
 	}
 	case NETLENS_IOC_HIST_RESET:
-		if (in.h.id == NETLENS_HIST_SELFTEST)
+		if (in.h.id == NETLENS_HIST_SELFTEST && reader)
 			hm->total = hm->sum = 0;
 		break;
+	case NETLENS_IOC_CHANNEL_SETUP:
+		hm->fd2_rings = 1;
+		break;
+	case NETLENS_IOC_CHANNEL_INFO: {
+		struct netlens_channel_info ci;
+
+		memcpy(&ci, (void *)arg, sizeof(ci));
+		FUZZ_EXPECT(ctx, reader ? self->handle : self->handle2, ci.handle,
+			    "CHANNEL_INFO handle");
+		FUZZ_EXPECT(ctx, 1, !!ci.nr_rings == (reader || hm->fd2_rings),
+			    "CHANNEL_INFO nr_rings %u", ci.nr_rings);
+		FUZZ_EXPECT(ctx, 0, ci.unread_bytes, "CHANNEL_INFO: records appeared");
+		break;
+	}
 	case NETLENS_IOC_SELFTEST:
 		hm->total++;
 		hm->sum += in.st.value;
@@ -623,8 +702,8 @@ static void fuzz_real_ioctl(struct fuzz_ctx *ctx, FIXTURE_DATA(fuzz) *self,
 		struct netlens_ring_stats st;
 
 		memcpy(&st, (void *)arg, sizeof(st));
-		FUZZ_EXPECT(ctx, 1, st.cpus > 0 && st.ring_bytes > 0, "RING_STATS cpus %u ring_bytes %u",
-			    st.cpus, st.ring_bytes);
+		FUZZ_EXPECT(ctx, 1, st.channels >= 2 && st.ring_bytes > 0,
+			    "RING_STATS channels %u ring_bytes %u", st.channels, st.ring_bytes);
 		FUZZ_EXPECT(ctx, 0, st.unread_bytes, "RING_STATS: records appeared");
 		break;
 	}
@@ -860,10 +939,10 @@ static void fuzz_one_read(struct __test_metadata *_metadata, struct fuzz_ctx *ct
 
 	if (!vfs_access_ok(buf, count))
 		want = -EFAULT;
+	else if (other)
+		want = -ENODATA;	/* its channel has no rings */
 	else if (count < sizeof(struct netlens_record))
 		want = -EINVAL;
-	else if (other)
-		want = -EBUSY;
 	else if (!rs->pending)
 		want = blocking ? -EINTR : -EAGAIN;
 	else {
@@ -912,7 +991,7 @@ TEST_F_TIMEOUT(fuzz, read, 240)
 	static struct read_state rs;
 	struct fuzz_ctx ctx = { .md = _metadata, .cat = CAT_READ };
 	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
 	unsigned int i;
 	long got;
 
@@ -928,7 +1007,7 @@ TEST_F_TIMEOUT(fuzz, read, 240)
 		fuzz_one_read(_metadata, &ctx, self, &rs);
 		if (i % 50 == 49) {
 			/* Failed reads leave every record in place. */
-			ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+			ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 			FUZZ_EXPECT(&ctx, (long)(rs.pending * REC_SIZE), (long)st.unread_bytes,
 				    "unread bytes after input %u", ctx.n);
 			FUZZ_EXPECT(&ctx, 0, (long)st.lost, "records lost");
@@ -944,7 +1023,7 @@ TEST_F_TIMEOUT(fuzz, read, 240)
 	FUZZ_EXPECT(&ctx, rs.emitted, rs.delivered, "records delivered of those emitted");
 	FUZZ_EXPECT(&ctx, rs.emitted, self->skel->bss->records_emitted, "records the kfunc took");
 	FUZZ_EXPECT(&ctx, 0, rs.bad_records, "bad records");
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	FUZZ_EXPECT(&ctx, rs.emitted, (long)st.records, "ring stats records");
 	FUZZ_EXPECT(&ctx, 0, (long)st.lost, "ring stats lost");
 	FUZZ_EXPECT(&ctx, 0, (long)st.unread_bytes, "ring stats unread bytes");
@@ -1652,7 +1731,7 @@ TEST_F_TIMEOUT(fuzz, afterwards_module_works_and_log_is_clean, 120)
 	static struct nl_req r;
 	struct fuzz_ctx ctx = { .md = _metadata, .cat = CAT_GENL };
 	struct netlens_genl_info ginfo;
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
 	struct netlens_info info;
 	struct netlens_hist h;
 	unsigned int i, total = 0, ran = 0;
@@ -1679,7 +1758,7 @@ TEST_F_TIMEOUT(fuzz, afterwards_module_works_and_log_is_clean, 120)
 	EXPECT_EQ(1, h.total);
 	EXPECT_EQ(777777, h.sum);
 	EXPECT_EQ(1, self->skel->bss->events_seen);
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	EXPECT_EQ(0, st.lost);
 	EXPECT_EQ(0, st.rejected);
 

@@ -247,6 +247,25 @@ TEST(unprivileged_open_is_eacces)
 }
 
 /* tracepoint -> tp_btf program -> netlens_hist_add kfunc -> ioctl read */
+/* The selftest program, writing to the channel of @fd: NULL if it fails. */
+static struct netlens_selftest_bpf *selftest_prog(int fd, pid_t tgid)
+{
+	struct netlens_selftest_bpf *skel = netlens_selftest_bpf__open();
+	struct netlens_channel_info ci;
+
+	if (!skel)
+		return NULL;
+	skel->rodata->target_tgid = tgid;
+	if (netlens_dev_channel_info(fd, &ci) ||
+	    (skel->rodata->netlens_channel = ci.handle,
+	     netlens_selftest_bpf__load(skel)) ||
+	    netlens_selftest_bpf__attach(skel)) {
+		netlens_selftest_bpf__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
 FIXTURE(kfunc) {
 	struct netlens_selftest_bpf *skel;
 	int fd;
@@ -259,14 +278,11 @@ FIXTURE_SETUP(kfunc)
 	SETUP_SKIP_IF_NO_MODULE(_metadata);
 	self->fd = open(NETLENS_DEV_PATH, O_RDONLY);
 	ASSERT_LE(0, self->fd);
-	self->skel = netlens_selftest_bpf__open();
-	ASSERT_NE(NULL, self->skel);
-	self->skel->rodata->target_tgid = getpid();
-	ASSERT_EQ(0, netlens_selftest_bpf__load(self->skel))
+	/* The module's default rings. */
+	ASSERT_EQ(0, netlens_dev_channel_setup(self->fd, 0, 0));
+	self->skel = selftest_prog(self->fd, getpid());
+	ASSERT_NE(NULL, self->skel)
 		TH_LOG("tp_btf/selftest calling netlens_hist_add did not load");
-	ASSERT_EQ(0, netlens_selftest_bpf__attach(self->skel));
-	ASSERT_EQ(0, netlens_dev_hist_reset(self->fd, NETLENS_HIST_SELFTEST));
-	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
 }
 
 FIXTURE_TEARDOWN(kfunc)
@@ -376,7 +392,7 @@ static int drain_records(int fd, struct seen_records *seen)
 TEST_F(kfunc, records_read_in_order)
 {
 	static struct seen_records seen;
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
 	struct pollfd pfd = { .fd = self->fd, .events = POLLIN };
 	unsigned int i;
 
@@ -387,13 +403,13 @@ TEST_F(kfunc, records_read_in_order)
 		ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1000 + i));
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_EQ(POLLIN, pfd.revents & POLLIN);
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	EXPECT_EQ(100, st.records);
-	EXPECT_EQ(100 * SELFTEST_RECORD_SIZE, st.bytes);
-	EXPECT_EQ(st.bytes, st.unread_bytes);
+	EXPECT_EQ(100 * SELFTEST_RECORD_SIZE, st.unread_bytes);
 	EXPECT_EQ(0, st.lost);
-	EXPECT_LT(0, st.cpus);
+	EXPECT_LT(0, st.nr_rings);
 	EXPECT_EQ(128 * 1024, st.ring_bytes);	/* the ring_kb default */
+	EXPECT_EQ(1, st.wakeup_bytes);		/* 0 asked: every record */
 
 	ASSERT_EQ(100, drain_records(self->fd, &seen));
 	EXPECT_EQ(0, seen.errors);
@@ -402,7 +418,7 @@ TEST_F(kfunc, records_read_in_order)
 		EXPECT_EQ(1000 + i, seen.values[i]);
 	EXPECT_EQ(100, self->skel->bss->records_emitted);
 	EXPECT_EQ(0, self->skel->bss->kfunc_errors);
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	EXPECT_EQ(0, st.unread_bytes);
 	pfd.revents = 0;
 	EXPECT_EQ(0, poll(&pfd, 1, 0)) TH_LOG("still readable once drained");
@@ -459,28 +475,39 @@ TEST_F(kfunc, empty_nonblocking_read_is_eagain)
 	EXPECT_EQ(EAGAIN, errno);
 }
 
-/* Reading consumes: a second reader would silently split the records. */
-TEST_F(kfunc, one_reader_at_a_time)
+/* Another open file is another channel: none of this one's records. */
+TEST_F(kfunc, other_files_are_other_channels)
 {
 	struct pollfd pfd = { .events = POLLIN };
+	struct netlens_channel_info ci;
+	struct netlens_hist h;
 	char buf[4096];
 	int other = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
 
 	ASSERT_LE(0, other);
-	/* The fixture's reset made self->fd the reader. */
+	/* No rings yet: nothing to read, poll says so at once. */
 	EXPECT_EQ(-1, read(other, buf, sizeof(buf)));
-	EXPECT_EQ(EBUSY, errno);
-	EXPECT_EQ(-EBUSY, netlens_dev_ring_reset(other));
+	EXPECT_EQ(ENODATA, errno);
 	pfd.fd = other;
 	EXPECT_EQ(1, poll(&pfd, 1, 0));
 	EXPECT_EQ(POLLERR, pfd.revents);
-	/* ioctls that only look are for everyone. */
-	EXPECT_EQ(0, netlens_dev_selftest(other, 1));
-	/* Once the reader is closed, the next one may read. */
-	close(self->fd);
-	self->fd = -1;
+	ASSERT_EQ(0, netlens_dev_channel_setup(other, 4, 0));
+	ASSERT_EQ(0, netlens_dev_channel_info(other, &ci));
+	EXPECT_EQ(4096, ci.ring_bytes);
+	self->skel->bss->emit_records = true;
+	ASSERT_EQ(0, netlens_dev_selftest(other, 77));
+	/* The program writes to self->fd's channel, whoever fired. */
 	EXPECT_EQ(-1, read(other, buf, sizeof(buf)));
 	EXPECT_EQ(EAGAIN, errno);
+	ASSERT_EQ(0, netlens_dev_hist_read(other, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(0, h.total);
+	/* Discarding its (no) records leaves this channel's alone. */
+	EXPECT_EQ(0, netlens_dev_ring_reset(other));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &ci));
+	EXPECT_EQ(SELFTEST_RECORD_SIZE, ci.unread_bytes);
+	ASSERT_EQ(0, netlens_dev_hist_read(self->fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(1, h.total);
+	EXPECT_EQ(77, h.sum);
 	close(other);
 }
 
@@ -516,19 +543,19 @@ TEST_F(kfunc, blocked_readers_wake)
 TEST_F(kfunc, full_ring_drops_are_counted)
 {
 	static struct seen_records seen;
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
 	unsigned int i, capacity, fired;
 	__u64 full;
 
 	ASSERT_EQ(0, pin_to_cpu(0));
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	capacity = st.ring_bytes / SELFTEST_RECORD_SIZE;
 	fired = capacity + 500;
 	self->skel->bss->emit_records = true;
 	for (i = 0; i < fired; i++)
 		ASSERT_EQ(0, netlens_dev_selftest(self->fd, i));
 	full = self->skel->bss->records_ring_full;
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	EXPECT_EQ(capacity, st.records);
 	EXPECT_EQ(fired - capacity, st.lost);
 	EXPECT_EQ(st.lost, full) TH_LOG("the kfunc must report each drop");
@@ -551,71 +578,369 @@ TEST_F(kfunc, full_ring_drops_are_counted)
 
 TEST_F(kfunc, bad_emits_are_rejected)
 {
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
+	struct netlens_ring_stats before, after;
 
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &before));
 	self->skel->bss->emit_bad_once = true;
 	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1));
 	EXPECT_EQ(-EINVAL, self->skel->bss->bad_type_ret);
 	EXPECT_EQ(-E2BIG, self->skel->bss->oversized_ret);
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	EXPECT_EQ(2, st.rejected);
 	EXPECT_EQ(0, st.records);
+	/* The module's totals include them. */
+	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &after));
+	EXPECT_EQ(before.rejected + 2, after.rejected);
 }
 
-TEST_F(kfunc, ring_reset_discards_and_zeroes)
+TEST_F(kfunc, ring_reset_discards)
 {
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
 	char buf[4096];
 
 	self->skel->bss->emit_records = true;
 	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 1));
 	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 2));
 	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
-	EXPECT_EQ(0, st.records);
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
+	EXPECT_EQ(2, st.records);	/* written, then discarded */
 	EXPECT_EQ(0, st.unread_bytes);
 	ASSERT_EQ(0, fcntl(self->fd, F_SETFL, O_NONBLOCK));
 	EXPECT_EQ(-1, read(self->fd, buf, sizeof(buf)));
 	EXPECT_EQ(EAGAIN, errno);
 }
 
-/* Drops before a reset are not announced by the first record after it. */
-TEST_F(kfunc, ring_reset_forgets_drops)
+/*
+ * A discard is a read that throws the records away: the drops before it
+ * are still announced by the next record, and stay counted.
+ */
+TEST_F(kfunc, ring_reset_keeps_drop_accounting)
 {
 	static struct seen_records seen;
-	struct netlens_ring_stats st;
+	struct netlens_channel_info st;
 	unsigned int i, capacity;
 
 	ASSERT_EQ(0, pin_to_cpu(0));
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	capacity = st.ring_bytes / SELFTEST_RECORD_SIZE;
 	self->skel->bss->emit_records = true;
 	for (i = 0; i < capacity + 300; i++)
 		ASSERT_EQ(0, netlens_dev_selftest(self->fd, i));
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
 	ASSERT_EQ(300, st.lost);
 	ASSERT_EQ(0, netlens_dev_ring_reset(self->fd));
 	ASSERT_EQ(0, netlens_dev_selftest(self->fd, 42));
 	ASSERT_EQ(1, drain_records(self->fd, &seen));
 	EXPECT_EQ(42, seen.values[0]);
-	EXPECT_EQ(0, seen.lost) TH_LOG("the record after the reset announced older drops");
-	ASSERT_EQ(0, netlens_dev_ring_stats(self->fd, &st));
-	EXPECT_EQ(0, st.lost);
+	EXPECT_EQ(300, seen.lost);
+	ASSERT_EQ(0, netlens_dev_channel_info(self->fd, &st));
+	EXPECT_EQ(300, st.lost);
+}
+
+/* ---- channels: one per open file, each its own records and histograms ---- */
+
+/* A child process fires @n selftest events with values from @base. */
+static int fire_from_child(int fd, unsigned int n, __u64 base, pid_t *pid)
+{
+	int status;
+	unsigned int i;
+
+	*pid = fork();
+	if (*pid < 0)
+		return -1;
+	if (*pid == 0) {
+		for (i = 0; i < n; i++)
+			if (netlens_dev_selftest(fd, base + i))
+				_exit(1);
+		_exit(0);
+	}
+	if (waitpid(*pid, &status, 0) != *pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* Pass @fn each record of @ch read through its mapping. */
+static int consume_mapped(struct netlens_channel *ch, struct seen_records *seen)
+{
+	return netlens_channel_consume(ch, collect_record, seen);
+}
+
+/*
+ * Two programs, two channels: each channel holds exactly what its program
+ * wrote.  The second program only takes a child's events, so the two
+ * differ and a record in the wrong channel would show.
+ */
+TEST(channels_are_isolated)
+{
+	static struct seen_records seen_a, seen_b;
+	struct netlens_selftest_bpf *a = NULL, *b = NULL;
+	struct netlens_channel ca, cb;
+	struct netlens_hist h;
+	char err[256];
+	pid_t child;
+	int i;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	ASSERT_EQ(0, netlens_channel_open(&ca, 0, 0, err, sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(0, netlens_channel_open(&cb, 4, 0, err, sizeof(err))) TH_LOG("%s", err);
+	EXPECT_NE(ca.info.handle, cb.info.handle);
+	EXPECT_NE(NETLENS_CHANNEL_NONE, ca.info.handle);
+	EXPECT_NE(NETLENS_CHANNEL_NONE, cb.info.handle);
+	a = selftest_prog(ca.fd, getpid());
+	ASSERT_NE(NULL, a);
+	/* The child's pid is the next one: filter on it once known. */
+	b = netlens_selftest_bpf__open();
+	ASSERT_NE(NULL, b);
+	b->rodata->netlens_channel = cb.info.handle;
+	b->rodata->target_tgid = getpid() + 1000000;	/* for now: no one */
+	ASSERT_EQ(0, netlens_selftest_bpf__load(b));
+	ASSERT_EQ(0, netlens_selftest_bpf__attach(b));
+	a->bss->emit_records = true;
+	b->bss->emit_records = true;
+
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(ca.fd, 100 + i));
+	ASSERT_EQ(0, fire_from_child(cb.fd, 5, 500, &child));
+	EXPECT_EQ(10, consume_mapped(&ca, &seen_a));
+	EXPECT_EQ(0, consume_mapped(&cb, &seen_b));
+	for (i = 0; i < 10 && i < (int)seen_a.n; i++)
+		EXPECT_EQ(100 + i, seen_a.values[i]);
+	EXPECT_EQ(0, seen_a.errors);
+	ASSERT_EQ(0, netlens_dev_hist_read(ca.fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(10, h.total);
+	EXPECT_EQ(1045, h.sum);
+	ASSERT_EQ(0, netlens_dev_hist_read(cb.fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(0, h.total);
+
+	/* The same events reach both when both programs take them. */
+	netlens_selftest_bpf__destroy(b);
+	b = selftest_prog(cb.fd, getpid());
+	ASSERT_NE(NULL, b);
+	b->bss->emit_records = true;
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(cb.fd, 1000 + i));
+	EXPECT_EQ(20, consume_mapped(&ca, &seen_a));
+	EXPECT_EQ(20, consume_mapped(&cb, &seen_b));
+	EXPECT_EQ(30, seen_a.n);
+	EXPECT_EQ(20, seen_b.n);
+	for (i = 0; i < 20 && i < (int)seen_b.n; i++)
+		EXPECT_EQ(1000 + i, seen_b.values[i]);
+	EXPECT_EQ(0, seen_a.errors + seen_b.errors);
+	ASSERT_EQ(0, netlens_dev_hist_read(cb.fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(20, h.total);
+	netlens_selftest_bpf__destroy(a);
+	netlens_selftest_bpf__destroy(b);
+	netlens_channel_close(&ca);
+	netlens_channel_close(&cb);
+}
+
+/*
+ * The same events into two channels, one read through mmap and one with
+ * read(), from every CPU: the two agree record for record, per CPU in order.
+ */
+TEST(mmap_and_read_agree)
+{
+	static struct seen_records by_mmap, by_read;
+	struct netlens_selftest_bpf *a = NULL, *b = NULL;
+	struct netlens_channel cm;
+	int fd_read, cpus = sysconf(_SC_NPROCESSORS_ONLN), i, j;
+	char err[256];
+
+	SKIP_IF_NO_MODULE(_metadata);
+	ASSERT_EQ(0, netlens_channel_open(&cm, 0, 0, err, sizeof(err))) TH_LOG("%s", err);
+	fd_read = open(NETLENS_DEV_PATH, O_RDONLY | O_NONBLOCK);
+	ASSERT_LE(0, fd_read);
+	ASSERT_EQ(0, netlens_dev_channel_setup(fd_read, 0, 0));
+	a = selftest_prog(cm.fd, getpid());
+	b = selftest_prog(fd_read, getpid());
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	a->bss->emit_records = b->bss->emit_records = true;
+	for (i = 0; i < 3000; i++) {
+		if (i % 100 == 0)
+			pin_to_cpu((i / 100) % cpus);
+		ASSERT_EQ(0, netlens_dev_selftest(fd_read, i));
+		if (i % 500 == 499) {
+			/* Both kinds of reader, interleaved with the writers. */
+			ASSERT_LE(0, consume_mapped(&cm, &by_mmap));
+			ASSERT_LE(0, netlens_dev_records_drain(fd_read, collect_record, &by_read));
+		}
+	}
+	ASSERT_EQ(3000, by_mmap.n);
+	ASSERT_EQ(3000, by_read.n);
+	EXPECT_EQ(0, by_mmap.errors + by_read.errors + by_mmap.lost + by_read.lost);
+	/*
+	 * Each drain takes the rings in a different order, but each CPU's
+	 * records come in the order written: sort both per value and compare.
+	 */
+	for (i = 0; i < 3000; i++) {
+		for (j = 0; j < 3000 && by_read.values[j] != by_mmap.values[i]; j++)
+			;
+		if (j == 3000)
+			break;
+	}
+	EXPECT_EQ(3000, i) TH_LOG("value %llu read through mmap, not by read()",
+				  (unsigned long long)by_mmap.values[i < 3000 ? i : 0]);
+	/* Nothing left, and the producer pages' counters say the same. */
+	{
+		struct netlens_channel_info ci;
+		unsigned long long records = 0;
+
+		ASSERT_EQ(0, netlens_dev_channel_info(cm.fd, &ci));
+		EXPECT_EQ(3000, ci.records);
+		EXPECT_EQ(0, ci.unread_bytes);
+		for (i = 0; i < (int)cm.info.nr_rings; i++)
+			if (cm.rings[i].prod)
+				records += cm.rings[i].prod->records;
+		EXPECT_EQ(3000, records);
+		ASSERT_EQ(0, netlens_dev_channel_info(fd_read, &ci));
+		EXPECT_EQ(0, ci.unread_bytes);
+	}
+	netlens_selftest_bpf__destroy(a);
+	netlens_selftest_bpf__destroy(b);
+	close(fd_read);
+	netlens_channel_close(&cm);
+}
+
+/*
+ * A channel closed with records unread and its program still attached:
+ * the program's writes are refused (ENOENT) and counted, nothing breaks,
+ * and a newer channel, even in the same slot, gets none of them.
+ */
+TEST(closed_channel_writes_are_refused)
+{
+	struct netlens_ring_stats before, after;
+	struct netlens_selftest_bpf *skel;
+	struct netlens_channel_info ci;
+	struct netlens_hist h;
+	int fd, ctl, i;
+	__u32 old;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	ctl = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, ctl);
+	fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, netlens_dev_channel_setup(fd, 0, 0));
+	ASSERT_EQ(0, netlens_dev_channel_info(fd, &ci));
+	old = ci.handle;
+	skel = selftest_prog(fd, getpid());
+	ASSERT_NE(NULL, skel);
+	skel->bss->emit_records = true;
+	for (i = 0; i < 50; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(ctl, i));
+	close(fd);	/* 50 records unread */
+	/* Freed after a grace period: let it pass, then reuse the slot. */
+	usleep(200000);
+	fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, netlens_dev_channel_setup(fd, 0, 0));
+	ASSERT_EQ(0, netlens_dev_channel_info(fd, &ci));
+	EXPECT_NE(old, ci.handle) TH_LOG("a handle was reused");
+	ASSERT_EQ(0, netlens_dev_ring_stats(ctl, &before));
+	for (i = 0; i < 20; i++)
+		ASSERT_EQ(0, netlens_dev_selftest(ctl, i));
+	ASSERT_EQ(0, netlens_dev_ring_stats(ctl, &after));
+	/* Each event: one hist_add and one record_emit, both refused. */
+	EXPECT_EQ(before.no_channel + 40, after.no_channel);
+	EXPECT_EQ(70, skel->bss->events_seen);
+	EXPECT_EQ(40, skel->bss->kfunc_errors);
+	EXPECT_EQ(50, skel->bss->records_emitted);
+	ASSERT_EQ(0, netlens_dev_channel_info(fd, &ci));
+	EXPECT_EQ(0, ci.records);
+	ASSERT_EQ(0, netlens_dev_hist_read(fd, NETLENS_HIST_SELFTEST, &h));
+	EXPECT_EQ(0, h.total);
+	netlens_selftest_bpf__destroy(skel);
+	close(fd);
+	close(ctl);
+}
+
+/* CHANNEL_SETUP once, with sizes in range; mmap only what a reader may. */
+TEST(channel_setup_and_mmap_errors)
+{
+	struct netlens_channel_setup cs = {};
+	struct netlens_channel_info ci;
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+	int fd;
+
+	SKIP_IF_NO_MODULE(_metadata);
+	fd = open(NETLENS_DEV_PATH, O_RDWR);
+	ASSERT_LE(0, fd);
+	/* No rings: nothing to map. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, page, PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(ENODATA, errno);
+	ASSERT_EQ(0, netlens_dev_channel_info(fd, &ci));
+	EXPECT_EQ(0, ci.nr_rings);
+	EXPECT_EQ(-EINVAL, netlens_dev_channel_setup(fd, 3, 0));
+	EXPECT_EQ(-EINVAL, netlens_dev_channel_setup(fd, 100, 0));
+	EXPECT_EQ(-EINVAL, netlens_dev_channel_setup(fd, 2097152, 0));	/* > ring_kb_max */
+	cs.ring_kb = 8;
+	cs.flags = 1;
+	EXPECT_EQ(-1, ioctl(fd, NETLENS_IOC_CHANNEL_SETUP, &cs));
+	EXPECT_EQ(EINVAL, errno);
+	cs.flags = 0;
+	cs.reserved = 1;
+	EXPECT_EQ(-1, ioctl(fd, NETLENS_IOC_CHANNEL_SETUP, &cs));
+	EXPECT_EQ(EINVAL, errno);
+	EXPECT_EQ(-1, ioctl(fd, NETLENS_IOC_CHANNEL_SETUP, (void *)16));
+	EXPECT_EQ(EFAULT, errno);
+	ASSERT_EQ(0, netlens_dev_channel_setup(fd, 8, 1000000));
+	EXPECT_EQ(-EBUSY, netlens_dev_channel_setup(fd, 8, 0));
+	ASSERT_EQ(0, netlens_dev_channel_info(fd, &ci));
+	EXPECT_EQ(8192, ci.ring_bytes);
+	EXPECT_EQ(8192, ci.wakeup_bytes);	/* at most the ring */
+	EXPECT_EQ((__u64)2 * page + 2 * 8192, ci.mmap_stride);
+	EXPECT_EQ(2 * page, ci.meta_bytes);
+	/* The consumer page may be written; nothing else may. */
+	p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	munmap(p, page);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0));
+	EXPECT_EQ(EPERM, errno);
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_SHARED, fd, page));
+	EXPECT_EQ(EPERM, errno);
+	/* Read-only stays read-only. */
+	p = mmap(NULL, page + 2 * 8192, PROT_READ, MAP_SHARED, fd, page);
+	ASSERT_NE(MAP_FAILED, p);
+	EXPECT_EQ(-1, mprotect(p, page, PROT_READ | PROT_WRITE));
+	EXPECT_EQ(EACCES, errno);
+	munmap(p, page + 2 * 8192);
+	/* Past the ring: refused, not the next ring's pages. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 2 * page + 2 * 8192, PROT_READ, MAP_SHARED, fd, page));
+	EXPECT_NE(0, errno);
+	/* Past the last ring. */
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, page, PROT_READ, MAP_SHARED, fd,
+				   (off_t)ci.nr_rings * ci.mmap_stride));
+	EXPECT_EQ(ENXIO, errno);
+	close(fd);
 }
 
 /* The user's end-to-end check, through more records than one ring holds. */
 TEST(netlensctl_selftest)
 {
+	struct netlens_ring_stats before, after;
 	char tool[512], out[8192];
+	int fd;
 
 	SKIP_IF_NO_MODULE(_metadata);
 	ASSERT_NE(NULL, tool_path("netlensctl", tool, sizeof(tool)));
+
+	fd = open(NETLENS_DEV_PATH, O_RDONLY);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, netlens_dev_ring_stats(fd, &before));
 	EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s -n 5000 selftest 2>&1", tool)) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "selftest: OK: 5000 events")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "(histogram and records)")) TH_LOG("%s", out);
+	/* The module's totals count the closed channel's records. */
+	ASSERT_EQ(0, netlens_dev_ring_stats(fd, &after));
+	EXPECT_EQ(before.records + 5000, after.records);
+	EXPECT_EQ(before.lost, after.lost);
+	EXPECT_EQ(before.channels, after.channels);
+	close(fd);
 	EXPECT_EQ(0, run_cmd(out, sizeof(out), "%s -j ring 2>&1", tool));
-	EXPECT_NE(NULL, strstr(out, "\"records\":5000,")) TH_LOG("%s", out);
-	EXPECT_NE(NULL, strstr(out, "\"lost\":0,")) TH_LOG("%s", out);
+	EXPECT_NE(NULL, strstr(out, "\"channels\":1,")) TH_LOG("%s", out);
 	EXPECT_NE(NULL, strstr(out, "\"unread_bytes\":0}")) TH_LOG("%s", out);
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s bogus 2>&1", tool));
 	EXPECT_NE(NULL, strstr(out, "unknown command 'bogus'")) TH_LOG("%s", out);
@@ -737,6 +1062,8 @@ TEST(bad_module_parameters_refuse_the_load)
 		"skb_table_bits=9", "skb_table_bits=23", "skb_table_bits=4294967295",
 		"ring_kb=3", "ring_kb=100", "ring_kb=131072",
 		"max_sleepers=0", "max_sleepers=65537", "max_sleepers=x",
+		"channels_max=0", "channels_max=1025", "ring_kb_max=100",
+		"ring_kb_max=2097152", "ring_kb=256 ring_kb_max=128",
 	};
 	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
 	char out[4096], name[64];
@@ -787,12 +1114,52 @@ static int open_as_nobody(int group)
 			_exit(10);
 		fd = netlens_dev_open(O_RDONLY, err, sizeof(err));
 		if (fd >= 0) {
+			struct netlens_channel ch;
 			struct netlens_info info;
 
-			_exit(netlens_dev_info(fd, &info) ? 12 : 0);
+			if (netlens_dev_info(fd, &info))
+				_exit(12);
+			/* A channel of its own, rings mapped: all a tool needs. */
+			_exit(netlens_channel_open(&ch, 4, 0, err, sizeof(err)) ? 13 : 0);
 		}
 		_exit(fd == -EACCES ? 1 : 11);
 	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * As nobody in @group: open channels until refused.  Returns how many
+ * opened, or -1; @err gets the tool library's message for the refusal.
+ */
+static int channels_as_nobody(int group, char *err, size_t errlen)
+{
+	int status, p[2];
+	pid_t pid;
+
+	if (pipe(p))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		gid_t groups[1] = { group };
+		char why[256] = "";
+		int n = 0;
+
+		close(p[0]);
+		if (setgroups(1, groups) || setgid(65534) || setuid(65534))
+			_exit(255);
+		while (n < 200 && netlens_dev_open(O_RDONLY, why, sizeof(why)) >= 0)
+			n++;
+		if (write(p[1], why, strlen(why)) < 0)
+			_exit(255);
+		_exit(n);
+	}
+	close(p[1]);
+	memset(err, 0, errlen);
+	if (pid > 0 && read(p[0], err, errlen - 1) < 0)
+		err[0] = 0;
+	close(p[0]);
 	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		return -1;
 	return WEXITSTATUS(status);
@@ -802,6 +1169,8 @@ static int open_as_nobody(int group)
 TEST(monitor_group_may_read)
 {
 	const char *build = getenv("NETLENS_BUILD"), *kver = getenv("NETLENS_KVER");
+	char err[512];
+	int fds[21], i;
 	struct stat st;
 
 	SKIP_IF_NO_MODULE(_metadata);
@@ -814,6 +1183,25 @@ TEST(monitor_group_may_read)
 	EXPECT_EQ(0, open_as_nobody(4321));	/* in the group: may read */
 	EXPECT_EQ(1, open_as_nobody(-1));	/* not in it: EACCES */
 	EXPECT_EQ(1, open_as_nobody(4322));
+	/* Each open file is a channel: a user may hold user_channels_max. */
+	EXPECT_EQ(16, channels_as_nobody(4321, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "your user holds as many channels as it may (16 open files; module parameter user_channels_max)"))
+		TH_LOG("%s", err);
+	/* And all users together channels_max; root too. */
+	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko monitor_gid=4321 channels_max=20 user_channels_max=3",
+			     build, kver));
+	EXPECT_EQ(3, channels_as_nobody(4321, err, sizeof(err)));
+	for (i = 0; i < 21; i++) {
+		fds[i] = netlens_dev_open(O_RDONLY, err, sizeof(err));
+		if (fds[i] < 0)
+			break;
+	}
+	EXPECT_EQ(20, i);
+	EXPECT_EQ(-ENFILE, fds[i < 21 ? i : 20]);
+	EXPECT_NE(NULL, strstr(err, "every channel is in use (20 open files; module parameter channels_max)"))
+		TH_LOG("%s", err);
+	while (i-- > 0)
+		close(fds[i]);
 	ASSERT_EQ(0, run_cmd(NULL, 0, "rmmod netlens && insmod %s/%s/netlens.ko", build, kver));
 	EXPECT_EQ(1, open_as_nobody(4321));	/* default: root only */
 }

@@ -117,7 +117,7 @@ static const struct {
 	const char *args, *type;
 } reports[] = {
 	{ "-j info", "info" }, { "-j skb", "info" }, { "-j ring", "info" },
-	{ "-j hist skb_lifetime_ns", "hist" },
+	{ "-j -n 20 selftest", "hist" },
 };
 
 static void check_output(struct __test_metadata *_metadata, const char *what,

@@ -885,19 +885,23 @@ TEST(rmmod_while_skblife_runs)
 
 /*
  * -L: datagrams left unread in a socket for a known time are skbs that
- * live at least that long; each comes back as one record through
- * /dev/netlens, allocated by this process and released by it.
+ * live at least that long; each comes back as one record through the
+ * tool's channel of /dev/netlens, allocated by this process and released
+ * by it.  Two -L at once (one with small rings) each get every record.
  */
 TEST(skblife_long_lived_records)
 {
-	enum { HELD = 20, HOLD_MS = 400 };
+	enum { HELD = 20, HOLD_MS = 400, TOOLS = 2 };
 	char tool[512], pidstr[16], *p, buf[64] = {};
-	char *argv[] = { tool, "-j", "-L", "200ms", "-p", pidstr, NULL };
-	struct bg_tool *t = calloc(1, sizeof(*t));
+	char *argv[TOOLS][10] = {
+		{ tool, "-j", "-L", "200ms", "-p", pidstr, NULL },
+		{ tool, "-j", "-L", "200ms", "-p", pidstr, "--ring-kb", "8", NULL },
+	};
+	struct bg_tool *t = calloc(TOOLS, sizeof(*t));
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
 	socklen_t alen = sizeof(a);
-	unsigned int lines = 0, i;
+	unsigned int lines, i, k;
 	int r, u;
 
 	ASSERT_NE(NULL, t);
@@ -906,7 +910,9 @@ TEST(skblife_long_lived_records)
 		     getenv("NETLENS_KVER") ?: "this kernel");
 	ASSERT_NE(NULL, tool_path("skblife", tool, sizeof(tool)));
 	snprintf(pidstr, sizeof(pidstr), "%d", getpid());
-	ASSERT_EQ(0, bg_tool_start(t, argv, "or longer", 10000)) TH_LOG("%s", t->out);
+	for (k = 0; k < TOOLS; k++)
+		ASSERT_EQ(0, bg_tool_start(&t[k], argv[k], "or longer", 10000))
+			TH_LOG("%s", t[k].out);
 
 	r = socket(AF_INET, SOCK_DGRAM, 0);
 	ASSERT_EQ(0, bind(r, (void *)&a, sizeof(a)));
@@ -921,31 +927,35 @@ TEST(skblife_long_lived_records)
 		ASSERT_EQ(64, recv(r, buf, sizeof(buf), 0));
 	close(u);
 	close(r);
-	usleep(1500000);	/* the tool polls once a second */
-	ASSERT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
+	usleep(1000000);	/* the tool drains every 250 ms at least */
+	for (k = 0; k < TOOLS; k++)
+		ASSERT_EQ(0, bg_tool_stop(&t[k], SIGINT, 10000)) TH_LOG("%s", t[k].out);
 
-	json_strip_epoch(t->out);
-	for (p = strstr(t->out, "\"event\":\"skb_lifetime\",\"age_ns\":"); p;
-	     p = strstr(p + 1, "\"event\":\"skb_lifetime\",\"age_ns\":")) {
-		unsigned long long age = strtoull(p + 32, NULL, 10);
-		char *end = strchr(p, '\n');
+	for (k = 0; k < TOOLS; k++) {
+		json_strip_epoch(t[k].out);
+		lines = 0;
+		for (p = strstr(t[k].out, "\"event\":\"skb_lifetime\",\"age_ns\":"); p;
+		     p = strstr(p + 1, "\"event\":\"skb_lifetime\",\"age_ns\":")) {
+			unsigned long long age = strtoull(p + 32, NULL, 10);
+			char *end = strchr(p, '\n');
 
-		if (end)
-			*end = '\0';
-		lines++;
-		EXPECT_LE(HOLD_MS * 1000000ULL, age) TH_LOG("%s", p);
-		EXPECT_GT(5000000000ULL, age) TH_LOG("%s", p);
-		EXPECT_NE(NULL, strstr(p, "\"alloc_pid\":")) TH_LOG("%s", p);
-		EXPECT_NE(NULL, strstr(p, pidstr)) TH_LOG("%s", p);
-		/* recv() in this process consumed it: the release was ours. */
-		EXPECT_NE(NULL, strstr(p, "\"free_comm\":\"skb_test\"")) TH_LOG("%s", p);
-		EXPECT_NE(NULL, strstr(p, "\"truesize_bytes\":")) TH_LOG("%s", p);
-		EXPECT_EQ(NULL, strstr(p, "\"free_caller\":\"0x")) TH_LOG("no symbol: %s", p);
-		if (end)
-			*end = '\n';
+			if (end)
+				*end = '\0';
+			lines++;
+			EXPECT_LE(HOLD_MS * 1000000ULL, age) TH_LOG("%s", p);
+			EXPECT_GT(5000000000ULL, age) TH_LOG("%s", p);
+			EXPECT_NE(NULL, strstr(p, "\"alloc_pid\":")) TH_LOG("%s", p);
+			EXPECT_NE(NULL, strstr(p, pidstr)) TH_LOG("%s", p);
+			/* recv() in this process consumed it: the release was ours. */
+			EXPECT_NE(NULL, strstr(p, "\"free_comm\":\"skb_test\"")) TH_LOG("%s", p);
+			EXPECT_NE(NULL, strstr(p, "\"truesize_bytes\":")) TH_LOG("%s", p);
+			EXPECT_EQ(NULL, strstr(p, "\"free_caller\":\"0x")) TH_LOG("no symbol: %s", p);
+			if (end)
+				*end = '\n';
+		}
+		EXPECT_EQ(HELD, lines) TH_LOG("skblife -L number %u: %s", k + 1, t[k].out);
+		EXPECT_EQ(NULL, strstr(t[k].out, "lost")) TH_LOG("%s", t[k].out);
 	}
-	EXPECT_EQ(HELD, lines) TH_LOG("%s", t->out);
-	EXPECT_EQ(NULL, strstr(t->out, "lost")) TH_LOG("%s", t->out);
 	free(t);
 }
 
@@ -965,6 +975,12 @@ TEST(skblife_bad_arguments)
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 0 2>&1", tool));
 	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 1ms 5 2>&1", tool));
 	EXPECT_NE(NULL, strstr(out, "takes no interval")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 1ms --ring-kb 3 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "--ring-kb")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s -L 1ms --ring-kb 100 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "not a power of two")) TH_LOG("%s", out);
+	EXPECT_EQ(2, run_cmd(out, sizeof(out), "%s --ring-kb 64 2>&1", tool));
+	EXPECT_NE(NULL, strstr(out, "it needs -L")) TH_LOG("%s", out);
 }
 
 TEST_HARNESS_MAIN

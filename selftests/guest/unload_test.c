@@ -1065,7 +1065,8 @@ TEST_F_TIMEOUT(unload, chardev_blocked_readers, 120)
 		ASSERT_EQ(0, pipe2(p, O_CLOEXEC | O_NONBLOCK));
 		fd = open(NETLENS_DEV_PATH, O_RDONLY | O_CLOEXEC);
 		ASSERT_LE(0, fd);
-		/* Both share the one open file: the reader's. */
+		ASSERT_EQ(0, netlens_dev_channel_setup(fd, 0, 0));
+		/* Both share the one open file: its channel's rings. */
 		self->kids[0] = fork();
 		ASSERT_LE(0, self->kids[0]);
 		if (!self->kids[0]) {

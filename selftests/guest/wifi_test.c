@@ -762,29 +762,41 @@ static void check_hist(struct __test_metadata *_metadata, const char *out,
 	}
 }
 
+/*
+ * Two -H at once, each with its own channel of /dev/netlens: both hold
+ * exactly what netlink heard, neither counts the other's scans.
+ */
 TEST_F_TIMEOUT(wifi, hist_per_radio_and_total, 240)
 {
 	const char *args[] = { "-H", NULL };
-	struct bg_tool t;
+	struct bg_tool t[2];
 	pid_t p0, p1;
 	int dw = variant->offloaded ? 0 : 1;	/* hw scans report no dwell */
+	int i;
 
-	ASSERT_EQ(0, scan_tool_start(&t, args)) TH_LOG("%s", t.out);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, scan_tool_start(&t[i], args)) TH_LOG("%s", t[i].out);
 	EXPECT_EQ(0, scan_both(&p0, f0, 2, &p1, f1, 3));
 	listen_for(&self->l, 2, 30000);
 	ASSERT_EQ(2, count_cmd(&self->l, NETLENS_CMD_SCAN_DONE_NTF));
-	ASSERT_EQ(0, bg_tool_stop(&t, SIGINT, 10000)) TH_LOG("%s", t.out);
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, bg_tool_stop(&t[i], SIGINT, 10000)) TH_LOG("%s", t[i].out);
 
-	/* One duration per scan, one dwell per channel visited, in its slot. */
-	check_hist(_metadata, t.out, &self->l, "scan duration", "sta0", self->sta0, false, 1);
-	check_hist(_metadata, t.out, &self->l, "channel dwell", "sta0", self->sta0, true, 2 * dw);
-	check_hist(_metadata, t.out, &self->l, "scan duration", "sta1", self->sta1, false, 1);
-	check_hist(_metadata, t.out, &self->l, "channel dwell", "sta1", self->sta1, true, 3 * dw);
-	/* The module's histograms (kfunc, /dev/netlens): both radios. */
-	check_hist(_metadata, t.out, &self->l, "scan duration", "all interfaces", NULL, false, 2);
-	check_hist(_metadata, t.out, &self->l, "channel dwell", "all interfaces", NULL, true, 5 * dw);
-	EXPECT_EQ(6, count_lines_affix(t.out, "", ":")) TH_LOG("%s", t.out);
-	EXPECT_EQ(NULL, strstr(t.out, "failed")) TH_LOG("%s", t.out);
+	for (i = 0; i < 2; i++) {
+		const char *out = t[i].out;
+
+		TH_LOG("ieee80211scan -H number %d", i + 1);
+		/* One duration per scan, one dwell per channel visited, in its slot. */
+		check_hist(_metadata, out, &self->l, "scan duration", "sta0", self->sta0, false, 1);
+		check_hist(_metadata, out, &self->l, "channel dwell", "sta0", self->sta0, true, 2 * dw);
+		check_hist(_metadata, out, &self->l, "scan duration", "sta1", self->sta1, false, 1);
+		check_hist(_metadata, out, &self->l, "channel dwell", "sta1", self->sta1, true, 3 * dw);
+		/* The channel's histograms (kfunc, /dev/netlens): both radios. */
+		check_hist(_metadata, out, &self->l, "scan duration", "all interfaces", NULL, false, 2);
+		check_hist(_metadata, out, &self->l, "channel dwell", "all interfaces", NULL, true, 5 * dw);
+		EXPECT_EQ(6, count_lines_affix(out, "", ":")) TH_LOG("%s", out);
+		EXPECT_EQ(NULL, strstr(out, "failed")) TH_LOG("%s", out);
+	}
 }
 
 /* -H alone (no netlink subscriber) and -H -i: that interface's only. */
@@ -1342,29 +1354,6 @@ TEST(unprivileged_may_listen_not_configure)
 	ASSERT_EQ(pid, waitpid(pid, &status, 0));
 	ASSERT_TRUE(WIFEXITED(status));
 	EXPECT_EQ(0, WEXITSTATUS(status));
-}
-
-/* The module's histograms are shared: a second -H would count twice. */
-TEST(hist_one_run_at_a_time)
-{
-	char tool[512], out[4096];
-	char *argv[] = { tool, "-H", NULL };
-	struct bg_tool *t = calloc(1, sizeof(*t));
-
-	ASSERT_NE(NULL, t);
-	if (!netlens_loaded())
-		SKIP(return, "netlens.ko not loaded (the guests test it)");
-	ASSERT_NE(NULL, tool_path("ieee80211scan", tool, sizeof(tool)));
-	ASSERT_EQ(0, bg_tool_start(t, argv, "Tracing IEEE80211 scan durations", 10000))
-		TH_LOG("%s", t->out);
-	EXPECT_EQ(1, run_cmd(out, sizeof(out), "timeout 10 %s -H 2>&1", tool));
-	EXPECT_NE(NULL, strstr(out, "another ieee80211scan -H")) TH_LOG("%s", out);
-	EXPECT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
-	/* The lock goes with the run that held it. */
-	EXPECT_EQ(0, bg_tool_start(t, argv, "Tracing IEEE80211 scan durations", 10000))
-		TH_LOG("%s", t->out);
-	EXPECT_EQ(0, bg_tool_stop(t, SIGINT, 10000)) TH_LOG("%s", t->out);
-	free(t);
 }
 
 TEST(tool_bad_arguments_usage)

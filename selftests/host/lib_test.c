@@ -470,6 +470,109 @@ TEST(records_foreach_rejects_malformed_headers)
 	EXPECT_EQ(4, log.n);	/* only the good first record, each time */
 }
 
+/*
+ * A channel as netlens_channel_open() maps it, built in memory: ring @nr
+ * of @size data bytes, the data followed by its mirror (the kernel maps
+ * the same pages twice in a row).
+ */
+struct fake_channel {
+	struct netlens_channel ch;
+	struct netlens_mapped_ring rings[2];
+	struct netlens_ring_consumer cons[2];
+	struct netlens_ring_producer prod[2];
+	unsigned char data[2][2 * 256];
+};
+
+static void fake_channel_init(struct fake_channel *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->ch.fd = -1;
+	f->ch.info.nr_rings = 2;
+	f->ch.info.ring_bytes = 256;
+	f->ch.rings = f->rings;
+	for (int i = 0; i < 2; i++) {
+		f->rings[i].cons = &f->cons[i];
+		f->rings[i].prod = &f->prod[i];
+		f->rings[i].data = f->data[i];
+	}
+}
+
+/* Write a record at position @pos of ring @i as the kernel does. */
+static __u64 fake_put(struct fake_channel *f, int i, __u64 pos, __u64 value)
+{
+	unsigned char rec[64];
+	size_t len = put_record(rec, 0, value, 0), k;
+
+	for (k = 0; k < len; k++) {
+		size_t off = (pos + k) % 256;
+
+		f->data[i][off] = rec[k];
+		f->data[i][off + 256] = rec[k];
+	}
+	f->prod[i].head = pos + len;
+	return pos + len;
+}
+
+TEST(channel_consume_takes_records_in_place)
+{
+	struct fake_channel *f = calloc(1, sizeof(*f));
+	struct record_log log = { .stop_at = -1 };
+	__u64 pos = 0;
+	int i;
+
+	ASSERT_NE(NULL, f);
+	fake_channel_init(f);
+	/* Ring 0 goes round past its end: the mirror keeps records whole. */
+	for (i = 0; i < 6; i++)
+		pos = fake_put(f, 0, pos, 100 + i);	/* 40 bytes each */
+	f->cons[0].tail = 200;	/* records 5 and 6 remain, the last one wraps */
+	pos = fake_put(f, 0, pos, 106);
+	fake_put(f, 1, 0, 7);
+	EXPECT_EQ(3, netlens_channel_consume(&f->ch, log_record, &log));
+	ASSERT_EQ(3, log.n);
+	EXPECT_EQ(105, log.values[0]);
+	EXPECT_EQ(106, log.values[1]);	/* 240..280: wraps at 256 */
+	EXPECT_EQ(7, log.values[2]);
+	/* Consumed: tails at heads, nothing more to take. */
+	EXPECT_EQ(f->prod[0].head, f->cons[0].tail);
+	EXPECT_EQ(f->prod[1].head, f->cons[1].tail);
+	log.n = 0;
+	EXPECT_EQ(0, netlens_channel_consume(&f->ch, log_record, &log));
+	EXPECT_EQ(0, log.n);
+	/* The callback's verdict stops it; that record counts as taken. */
+	fake_put(f, 1, f->prod[1].head, 8);
+	fake_put(f, 1, f->prod[1].head, 9);
+	log = (struct record_log){ .stop_at = 0 };
+	EXPECT_EQ(42, netlens_channel_consume(&f->ch, log_record, &log));
+	EXPECT_EQ(f->prod[1].head - 40, f->cons[1].tail);
+	free(f);
+}
+
+TEST(channel_consume_drops_a_corrupt_ring)
+{
+	struct fake_channel *f = calloc(1, sizeof(*f));
+	struct record_log log = { .stop_at = -1 };
+	__u64 pos;
+
+	ASSERT_NE(NULL, f);
+	fake_channel_init(f);
+	pos = fake_put(f, 0, 0, 1);
+	fake_put(f, 0, pos, 2);
+	f->data[0][pos] = 12;	/* the second header's size: below a header */
+	f->data[0][pos + 256] = 12;
+	EXPECT_EQ(-EPROTO, netlens_channel_consume(&f->ch, log_record, &log));
+	EXPECT_EQ(1, log.n);
+	EXPECT_EQ(f->prod[0].head, f->cons[0].tail) TH_LOG("the bad bytes stay unread");
+	/* A tail userspace moved past head: the ring's bytes are dropped. */
+	pos = fake_put(f, 0, f->prod[0].head, 3);
+	f->cons[0].tail = pos + 8;
+	log.n = 0;
+	EXPECT_EQ(-EPROTO, netlens_channel_consume(&f->ch, log_record, &log));
+	EXPECT_EQ(0, log.n);
+	EXPECT_EQ(pos, f->cons[0].tail);
+	free(f);
+}
+
 TEST(wifi_scan_flags_by_name)
 {
 	char buf[256], tiny[8];

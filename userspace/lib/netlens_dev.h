@@ -22,6 +22,9 @@ int netlens_dev_selftest(int fd, unsigned long long value);
 int netlens_dev_skb_stats(int fd, struct netlens_skb_stats *st);
 int netlens_dev_ring_stats(int fd, struct netlens_ring_stats *st);
 int netlens_dev_ring_reset(int fd);
+int netlens_dev_channel_info(int fd, struct netlens_channel_info *info);
+int netlens_dev_channel_setup(int fd, unsigned int ring_kb,
+			      unsigned int wakeup_bytes);
 
 /* Called for each record; @data holds rec->data_len payload bytes. */
 typedef int (*netlens_record_fn)(const struct netlens_record *rec,
@@ -41,6 +44,40 @@ int netlens_records_foreach(const void *buf, size_t len, netlens_record_fn fn,
  * is 0), or what @fn returned if not 0.
  */
 int netlens_dev_records_drain(int fd, netlens_record_fn fn, void *ctx);
+
+/* One ring of a channel as mapped: zero-copy reading. */
+struct netlens_mapped_ring {
+	struct netlens_ring_consumer *cons;	/* the reader's tail */
+	const struct netlens_ring_producer *prod;	/* head, counters */
+	const unsigned char *data;	/* ring_bytes, mapped twice in a row */
+};
+
+/* A channel of /dev/netlens with its rings set up and mapped. */
+struct netlens_channel {
+	int fd;				/* the channel: poll() it */
+	struct netlens_channel_info info;	/* handle, ring size, ... */
+	struct netlens_mapped_ring *rings;	/* info.nr_rings; NULL cons: no such CPU */
+};
+
+/*
+ * Open a channel of /dev/netlens with rings of @ring_kb KiB per CPU (0: the
+ * module's default) that wake poll() when one holds @wakeup_bytes (0: at
+ * every record), and map them.  Returns 0, or -errno with @err saying what
+ * is wrong and what to do.  @ch->info.handle names it to BPF programs.
+ */
+int netlens_channel_open(struct netlens_channel *ch, unsigned int ring_kb,
+			 unsigned int wakeup_bytes, char *err, size_t errlen);
+/* Unmap and close; a zeroed or closed @ch is fine. */
+void netlens_channel_close(struct netlens_channel *ch);
+/*
+ * Pass each unread record of @ch to @fn where it lies (no copy), then free
+ * its bytes for the writer.  Returns the number of records, the first
+ * non-zero result of @fn (that record and those before it are consumed),
+ * or -EPROTO at a record whose header is inconsistent (that ring's unread
+ * bytes are dropped).
+ */
+int netlens_channel_consume(struct netlens_channel *ch, netlens_record_fn fn,
+			    void *ctx);
 
 /* Name of histogram @id ("skb_lifetime_ns", ...), NULL if unknown. */
 const char *netlens_hist_name(unsigned int id);

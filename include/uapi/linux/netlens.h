@@ -19,8 +19,24 @@
 #define NETLENS_DEVICE_NAME	"netlens"
 
 /*
- * Module-owned log2 histograms.  A BPF program adds to one with the
- * netlens_hist_add() kfunc; userspace reads it with NETLENS_IOC_HIST_READ.
+ * Channels.  Every open file of /dev/netlens is a channel: it owns its
+ * histograms and, once set up with NETLENS_IOC_CHANNEL_SETUP, one record
+ * ring per CPU; closing the file frees them.  BPF programs name the channel
+ * they write to by its handle (NETLENS_IOC_CHANNEL_INFO), which they are
+ * given before load, so several tools, and several copies of one tool, run
+ * at once and each sees only its own results.  A handle is never reused
+ * while the module is loaded: a program that outlives its channel has its
+ * writes refused and counted (struct netlens_ring_stats, no_channel).
+ * open() fails with ENFILE while the module's channels_max channels are
+ * open, and with EDQUOT while the caller's user has user_channels_max of
+ * them (CAP_SYS_ADMIN is exempt from the latter).
+ */
+#define NETLENS_CHANNEL_NONE	0	/* a handle no channel ever has */
+
+/*
+ * Log2 histograms of a channel.  A BPF program adds to one with the
+ * netlens_hist_add() kfunc; its channel's file reads it with
+ * NETLENS_IOC_HIST_READ.
  */
 enum netlens_hist_id {
 	NETLENS_HIST_SELFTEST = 0,	/* values of NETLENS_IOC_SELFTEST */
@@ -98,13 +114,20 @@ struct netlens_skb_stats {
 
 /*
  * Records: a BPF program hands a payload to the netlens_record_emit() kfunc,
- * which appends it, behind this header, to the ring of the CPU it runs on.
- * read() on /dev/netlens returns whole records only, each aligned to 8
- * bytes; the header's size says where the next one starts.  A record that
- * does not fit its ring is dropped and counted: in the next record of that
- * CPU (lost) and in struct netlens_ring_stats.  Reading consumes: the
- * first open file that reads (or polls) is the reader until it is closed,
- * and read() from any other gets EBUSY.
+ * which appends it, behind this header, to its channel's ring of the CPU it
+ * runs on.  Records are aligned to 8 bytes; the header's size says where
+ * the next one starts.  A record that does not fit its ring is dropped and
+ * counted: in the next record of that ring (lost) and in the ring's
+ * producer page.  Two ways to read a channel's rings:
+ *  - read() returns whole records only, from every ring in turn; it blocks
+ *    (unless O_NONBLOCK) until a ring holds wakeup_bytes, as poll() does.
+ *  - mmap(), zero-copy as perf and BPF ring buffers: ring i's consumer page
+ *    (read-write, struct netlens_ring_consumer) is at offset
+ *    i * mmap_stride, and its producer page (struct netlens_ring_producer)
+ *    followed by its data, mapped twice in a row so that no record wraps,
+ *    at i * mmap_stride + meta_bytes, read-only.  Records lie between
+ *    tail and head (positions that only grow; data offset = position modulo
+ *    ring_bytes); the reader moves tail past what it consumed.
  */
 struct netlens_record {
 	__u32 size;			/* bytes of header, payload and padding */
@@ -147,38 +170,82 @@ struct netlens_record_skb_lifetime {
 	char free_comm[16];		/* comm current when it was released */
 };
 
-/* Argument of NETLENS_IOC_RING_STATS: the record rings, all CPUs summed. */
-struct netlens_ring_stats {
-	__u32 cpus;			/* rings (possible CPUs) */
-	__u32 ring_bytes;		/* size of each ring */
+/* Ring i's consumer page (mmap): written by the reader only. */
+struct netlens_ring_consumer {
+	__u64 tail;			/* next byte to read (release-store it) */
+};
+
+/* Ring i's producer page (mmap, read-only): written by the kernel only. */
+struct netlens_ring_producer {
+	__u64 head;			/* end of the last whole record (acquire-load it) */
 	__u64 records;			/* records written */
 	__u64 bytes;			/* bytes written, headers included */
+	__u64 lost;			/* records dropped: the ring was full */
+};
+
+/* Argument of NETLENS_IOC_CHANNEL_SETUP: give the channel its rings (once). */
+struct netlens_channel_setup {
+	__u32 ring_kb;			/* in: KiB per CPU, a power of two, 0: default */
+	__u32 wakeup_bytes;		/* in: wake readers when a ring holds this many unread bytes; 0: at every record */
+	__u32 flags;			/* in: must be zero */
+	__u32 reserved;			/* in: must be zero */
+};
+
+/* Argument of NETLENS_IOC_CHANNEL_INFO: this file's channel. */
+struct netlens_channel_info {
+	__u32 handle;			/* the channel's handle, for the kfuncs */
+	__u32 nr_rings;			/* rings (one per possible CPU id); 0: not set up */
+	__u32 ring_bytes;		/* data bytes of each ring */
+	__u32 wakeup_bytes;		/* unread bytes that wake a reader */
+	__u64 mmap_stride;		/* offset of ring i = i * mmap_stride */
+	__u32 meta_bytes;		/* consumer page; then producer page; then data */
+	__u32 reserved;			/* zero */
+	__u64 records;			/* records written, all rings */
 	__u64 lost;			/* records dropped: their ring was full */
-	__u64 rejected;			/* emits refused: bad type or size, NMI */
+	__u64 rejected;			/* emits refused: bad type or size, NMI, no rings */
 	__u64 unread_bytes;		/* written but not read yet */
 };
 
+/*
+ * Argument of NETLENS_IOC_RING_STATS: the module's channels and their
+ * rings, all CPUs summed, closed channels included.
+ */
+struct netlens_ring_stats {
+	__u32 channels;			/* channels open now */
+	__u32 ring_bytes;		/* default size of a ring (module parameter ring_kb) */
+	__u64 records;			/* records written */
+	__u64 bytes;			/* bytes written, headers included */
+	__u64 lost;			/* records dropped: their ring was full */
+	__u64 rejected;			/* emits refused: bad type or size, NMI, no rings */
+	__u64 unread_bytes;		/* written to open channels, not read yet */
+	__u64 no_channel;		/* kfunc calls naming no open channel */
+};
+
 /* Bumped whenever a structure or ioctl above changes incompatibly. */
-#define NETLENS_ABI_VERSION	2
+#define NETLENS_ABI_VERSION	3
 
 #define NETLENS_IOC_MAGIC	0xb7
 /* Fill struct netlens_info. */
 #define NETLENS_IOC_INFO	_IOR(NETLENS_IOC_MAGIC, 0x00, struct netlens_info)
-/* Copy one histogram out (by id). */
+/* Copy one of this channel's histograms out (by id). */
 #define NETLENS_IOC_HIST_READ	_IOWR(NETLENS_IOC_MAGIC, 0x01, struct netlens_hist)
-/* Zero one histogram (by id); the rest of the argument is ignored. */
+/* Zero one of this channel's histograms (by id); the rest is ignored. */
 #define NETLENS_IOC_HIST_RESET	_IOW(NETLENS_IOC_MAGIC, 0x02, struct netlens_hist)
 /* Fire the netlens:selftest tracepoint once with the given value. */
 #define NETLENS_IOC_SELFTEST	_IOW(NETLENS_IOC_MAGIC, 0x03, struct netlens_selftest)
 /* Read the skb tracker's counters. */
 #define NETLENS_IOC_SKB_STATS	_IOR(NETLENS_IOC_MAGIC, 0x04, struct netlens_skb_stats)
-/* Read the record rings' counters. */
+/* Read the module's channel and ring counters. */
 #define NETLENS_IOC_RING_STATS	_IOR(NETLENS_IOC_MAGIC, 0x05, struct netlens_ring_stats)
-/*
- * Discard unread records and zero the rings' counters (argument: none).
- * Like read(), only the file that reads may (EBUSY for others).
- */
+/* Discard this channel's unread records (argument: none). */
 #define NETLENS_IOC_RING_RESET	_IO(NETLENS_IOC_MAGIC, 0x06)
+/*
+ * Give this channel its rings: EBUSY if it has them, EINVAL for a size
+ * that is not a power of two from 4 KiB to the module's ring_kb_max.
+ */
+#define NETLENS_IOC_CHANNEL_SETUP	_IOW(NETLENS_IOC_MAGIC, 0x07, struct netlens_channel_setup)
+/* Describe this channel: its handle, rings and counters. */
+#define NETLENS_IOC_CHANNEL_INFO	_IOR(NETLENS_IOC_MAGIC, 0x08, struct netlens_channel_info)
 
 /*
  * Generic netlink family "netlens", laid out as the kernel's YNL-generated
