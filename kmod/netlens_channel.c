@@ -225,20 +225,35 @@ err_free:
 	return err;
 }
 
+/* Add @ch's counters to @st: its rings' (if any) and its refusals. */
+static void netlens_channel_add_stats(struct netlens_channel *ch,
+				      struct netlens_ring_stats *st)
+{
+	struct netlens_rings *rings = netlens_channel_rings(ch);
+
+	if (rings)
+		netlens_rings_add_stats(rings, st);
+	st->rejected += atomic64_read(&ch->rejected);
+}
+
 void netlens_channel_release(struct file *file)
 {
 	struct netlens_channel *ch = file->private_data;
 	u32 slot = ch->handle & NETLENS_CHANNEL_SLOT_MASK;
+	struct netlens_ring_stats st = {};
 
 	mutex_lock(&netlens_channels_lock);
 	RCU_INIT_POINTER(netlens_channel_slots[slot], NULL);
 	netlens_channels_open--;
-	/* Writes still in flight are lost with the channel, as unread ones. */
-	if (ch->rings)
-		netlens_rings_add_stats(ch->rings, &netlens_channels_closed);
-	netlens_channels_closed.rejected += atomic64_read(&ch->rejected);
-	/* A closed channel's unread records are gone, not unread. */
-	netlens_channels_closed.unread_bytes = 0;
+	/*
+	 * Writes still in flight are lost with the channel, as unread ones;
+	 * its unread records are gone, not unread: unread_bytes stays 0.
+	 */
+	netlens_channel_add_stats(ch, &st);
+	netlens_channels_closed.records += st.records;
+	netlens_channels_closed.bytes += st.bytes;
+	netlens_channels_closed.lost += st.lost;
+	netlens_channels_closed.rejected += st.rejected;
 	mutex_unlock(&netlens_channels_lock);
 	/* kfuncs find it until the grace period ends: free it after that. */
 	queue_rcu_work(netlens_channel_wq, &ch->free_work);
@@ -277,14 +292,13 @@ static int netlens_channel_info(struct netlens_channel *ch, void __user *arg)
 	struct netlens_rings *rings = netlens_channel_rings(ch);
 	struct netlens_ring_stats st = {};
 
-	if (rings) {
+	if (rings)
 		netlens_rings_describe(rings, &info);
-		netlens_rings_add_stats(rings, &st);
-	}
+	netlens_channel_add_stats(ch, &st);
 	info.records = st.records;
 	info.lost = st.lost;
 	info.unread_bytes = st.unread_bytes;
-	info.rejected = atomic64_read(&ch->rejected);
+	info.rejected = st.rejected;
 	return copy_to_user(arg, &info, sizeof(info)) ? -EFAULT : 0;
 }
 
@@ -414,11 +428,8 @@ void netlens_channels_stats(struct netlens_ring_stats *st)
 	for (slot = 0; slot < channels_max; slot++) {
 		ch = rcu_dereference_protected(netlens_channel_slots[slot],
 					       lockdep_is_held(&netlens_channels_lock));
-		if (!ch)
-			continue;
-		if (ch->rings)
-			netlens_rings_add_stats(ch->rings, st);
-		st->rejected += atomic64_read(&ch->rejected);
+		if (ch)
+			netlens_channel_add_stats(ch, st);
 	}
 	mutex_unlock(&netlens_channels_lock);
 	for_each_possible_cpu(cpu)

@@ -161,6 +161,12 @@ void netlens_rings_free(struct netlens_rings *rings)
 	kfree(rings);
 }
 
+/* A ring size the module allows: a power of two from 4 KiB to ring_kb_max. */
+static bool netlens_ring_kb_valid(u32 kb)
+{
+	return kb >= 4 && kb <= ring_kb_max && is_power_of_2(kb);
+}
+
 struct netlens_rings *netlens_rings_alloc(const struct netlens_channel_setup *setup,
 					  wait_queue_head_t *wait, int *err)
 {
@@ -170,8 +176,7 @@ struct netlens_rings *netlens_rings_alloc(const struct netlens_channel_setup *se
 
 	*err = -EINVAL;
 	/* At least a page: the data is mapped by whole pages. */
-	if (kb < 4 || kb > ring_kb_max || !is_power_of_2(kb) ||
-	    (u64)kb * 1024 < PAGE_SIZE)
+	if (!netlens_ring_kb_valid(kb) || (u64)kb * 1024 < PAGE_SIZE)
 		return NULL;
 	*err = -ENOMEM;
 	rings = kzalloc(struct_size(rings, ring, nr_cpu_ids), GFP_KERNEL_ACCOUNT);
@@ -199,7 +204,7 @@ int netlens_rings_check_params(void)
 			ring_kb_max);
 		return -EINVAL;
 	}
-	if (ring_kb < 4 || ring_kb > ring_kb_max || !is_power_of_2(ring_kb)) {
+	if (!netlens_ring_kb_valid(ring_kb)) {
 		pr_warn("ring_kb=%u: must be a power of two from 4 to ring_kb_max (%u)\n",
 			ring_kb, ring_kb_max);
 		return -EINVAL;

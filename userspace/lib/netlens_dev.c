@@ -86,6 +86,14 @@ static int do_ioctl(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg) ? -errno : 0;
 }
 
+/* A record header at @rec, @avail bytes before head: is it whole? */
+static bool record_ok(const struct netlens_record *rec, uint64_t avail)
+{
+	return avail >= sizeof(*rec) && rec->size >= sizeof(*rec) &&
+	       rec->size % 8 == 0 && rec->size <= avail &&
+	       rec->data_len <= rec->size - sizeof(*rec);
+}
+
 int netlens_dev_info(int fd, struct netlens_info *info)
 {
 	memset(info, 0, sizeof(*info));
@@ -232,14 +240,6 @@ int netlens_channel_open(struct netlens_channel *ch, unsigned int ring_kb,
 	return ret;
 }
 
-/* A record header at @rec, @avail bytes before head: is it whole? */
-static bool record_ok(const struct netlens_record *rec, uint64_t avail)
-{
-	return avail >= sizeof(*rec) && rec->size >= sizeof(*rec) &&
-	       rec->size % 8 == 0 && rec->size <= avail &&
-	       rec->data_len <= rec->size - sizeof(*rec);
-}
-
 int netlens_channel_consume(struct netlens_channel *ch, netlens_record_fn fn,
 			    void *ctx)
 {
@@ -286,9 +286,7 @@ int netlens_records_foreach(const void *buf, size_t len, netlens_record_fn fn,
 		if ((size_t)(end - p) < sizeof(rec))
 			return -EPROTO;
 		memcpy(&rec, p, sizeof(rec));
-		if (rec.size < sizeof(rec) || rec.size % 8 ||
-		    rec.size > (size_t)(end - p) ||
-		    rec.data_len > rec.size - sizeof(rec))
+		if (!record_ok(&rec, end - p))
 			return -EPROTO;
 		ret = fn(&rec, p + sizeof(rec), ctx);
 		if (ret)
